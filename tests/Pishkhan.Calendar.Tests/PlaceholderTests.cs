@@ -1,7 +1,0 @@
-namespace Pishkhan.Calendar.Tests;
-
-public class PlaceholderTests
-{
-    [Fact]
-    public void Calendar_Type_Exists() => Assert.NotNull(typeof(BusinessCalendar));
-}
