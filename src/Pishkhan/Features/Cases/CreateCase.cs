@@ -1,0 +1,207 @@
+using Microsoft.EntityFrameworkCore;
+using Pishkhan.Features.Identity;
+using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Data;
+using Pishkhan.Platform.Idempotency;
+using Pishkhan.Platform.Text;
+
+namespace Pishkhan.Features.Cases;
+
+/// <summary>The fields of a new case. Enumerations are names (e.g. <c>"high"</c>), so a wrong one is named in the error.</summary>
+public sealed record CreateCaseRequest(
+    string? Subject,
+    string? Description,
+    Guid? ContactId,
+    string? Channel = null,
+    Guid? CategoryId = null,
+    string? Product = null,
+    string? Urgency = null,
+    string? Impact = null,
+    string? Priority = null,
+    Guid? StatusId = null,
+    Guid? OwnerId = null,
+    Guid? TeamId = null,
+    List<string>? Tags = null,
+    Dictionary<string, string>? CustomFields = null);
+
+/// <summary>
+/// Opens a case: validates every field against the database, numbers it, writes the case, its first timeline
+/// entry, its audit rows and (when given) the idempotency record in one transaction.
+/// </summary>
+public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = actor;
+
+        if (idempotencyKey is not null)
+        {
+            var earlier = await ReplayAsync(db, request, actor, idempotencyKey, ct);
+            if (earlier is not null)
+            {
+                return earlier;
+            }
+        }
+
+        var errors = new FieldErrors();
+        errors.Required("subject", request.Subject);
+        errors.MaxLength("subject", request.Subject?.Trim(), CaseRules.SubjectMaxLength);
+        errors.MaxLength("description", request.Description, CaseRules.DescriptionMaxLength);
+        errors.MaxLength("product", request.Product, 200);
+        var channel = ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
+        var urgency = ParseOrDefault(errors, "urgency", request.Urgency, Level.Medium);
+        var impact = ParseOrDefault(errors, "impact", request.Impact, Level.Medium);
+        var priority = ParseOrDefault(errors, "priority", request.Priority, CaseRules.PriorityFrom(urgency, impact));
+        CaseRules.ValidateTags(errors, "tags", request.Tags);
+        CaseRules.ValidateCustomFields(errors, "customFields", request.CustomFields);
+
+        var contact = request.ContactId is { } contactId
+            ? await db.Contacts.AsNoTracking().Where(c => c.Id == contactId).Select(c => new { c.Id, c.AccountId }).FirstOrDefaultAsync(ct)
+            : null;
+        if (request.ContactId is null)
+        {
+            errors.Add("contactId", "'contactId' is required.");
+        }
+        else if (contact is null)
+        {
+            errors.Add("contactId", $"No contact has the id '{request.ContactId}'.");
+        }
+
+        var status = request.StatusId is { } statusId
+            ? await db.CaseStatuses.AsNoTracking().FirstOrDefaultAsync(s => s.Id == statusId, ct)
+            : await db.CaseStatuses.AsNoTracking().OrderBy(s => s.Position).FirstOrDefaultAsync(s => s.IsDefault, ct);
+        if (status is null)
+        {
+            errors.Add("statusId", request.StatusId is null ? "No default status is configured." : $"No status has the id '{request.StatusId}'.");
+        }
+
+        await CaseReferences.CheckAsync(db, errors, request.CategoryId, request.OwnerId, request.TeamId, ct);
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var entity = new Case
+        {
+            Number = await CaseNumbers.NextAsync(db, now, ct),
+            Subject = request.Subject!.Trim(),
+            Description = request.Description?.Trim() ?? "",
+            Channel = channel,
+            CategoryId = request.CategoryId,
+            Product = string.IsNullOrWhiteSpace(request.Product) ? null : request.Product.Trim(),
+            Urgency = urgency,
+            Impact = impact,
+            Priority = priority,
+            StatusId = status!.Id,
+            OwnerId = request.OwnerId,
+            TeamId = request.TeamId,
+            ContactId = contact!.Id,
+            AccountId = contact.AccountId,
+            Tags = CaseRules.CleanTags(request.Tags ?? []),
+            CustomFields = request.CustomFields ?? [],
+            CreatedAt = now,
+            UpdatedAt = now,
+            ResolvedAt = status.Category >= StatusCategory.Resolved ? now : null,
+            ClosedAt = status.Category == StatusCategory.Closed ? now : null,
+        };
+        entity.SearchText = SearchTextOf(entity);
+        db.Cases.Add(entity);
+        db.TimelineEntries.Add(new TimelineEntry
+        {
+            CaseId = entity.Id,
+            Kind = TimelineKind.Event,
+            Field = "created",
+            NewValue = entity.Number,
+            AuthorUserId = actor.UserId,
+            AuthorName = actor.Name,
+            CreatedAt = now,
+        });
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                Principal = actor.PrincipalKey,
+                Key = idempotencyKey,
+                Operation = nameof(CreateCase),
+                RequestHash = IdempotencyKey.HashOf(request),
+                ResourceId = entity.Id,
+                CreatedAt = now,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // A concurrent request with the same key committed first; answer with its case.
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(db, request, actor, idempotencyKey, ct) ?? throw new InvalidOperationException("Idempotent create failed without a stored result.");
+        }
+
+        return await db.Cases.AsNoTracking().Where(c => c.Id == entity.Id).Select(CaseDto.Projection).FirstAsync(ct);
+    }
+
+    internal static string SearchTextOf(Case c) => PersianText.NormalizeForSearch($"{c.Number} {c.Subject} {c.Description}");
+
+    private static async Task<Outcome<CaseDto>?> ReplayAsync(PishkhanDbContext db, CreateCaseRequest request, Actor actor, string key, CancellationToken ct)
+    {
+        var record = await IdempotencyKey.FindAsync(db, actor.PrincipalKey, key, ct);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (record.Operation != nameof(CreateCase) || record.RequestHash != IdempotencyKey.HashOf(request))
+        {
+            return new Outcome<CaseDto>.Conflict($"The Idempotency-Key '{key}' was already used with a different request.");
+        }
+
+        return await db.Cases.AsNoTracking().Where(c => c.Id == record.ResourceId).Select(CaseDto.Projection).FirstAsync(ct);
+    }
+
+    private static TEnum ParseOrDefault<TEnum>(FieldErrors errors, string field, string? value, TEnum fallback)
+        where TEnum : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (CaseRules.TryParse<TEnum>(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors.Add(field, $"'{value}' is not a valid {field}; use one of: {CaseRules.Allowed<TEnum>()}.");
+        return fallback;
+    }
+}
+
+/// <summary>Checks the optional references a case may carry, naming each one that does not exist.</summary>
+internal static class CaseReferences
+{
+    public static async Task CheckAsync(PishkhanDbContext db, FieldErrors errors, Guid? categoryId, Guid? ownerId, Guid? teamId, CancellationToken ct)
+    {
+        if (categoryId is { } category && !await db.Categories.AnyAsync(c => c.Id == category, ct))
+        {
+            errors.Add("categoryId", $"No category has the id '{category}'.");
+        }
+
+        if (ownerId is { } owner && !await db.Users.AnyAsync(u => u.Id == owner && u.IsActive, ct))
+        {
+            errors.Add("ownerId", $"No active user has the id '{owner}'.");
+        }
+
+        if (teamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team, ct))
+        {
+            errors.Add("teamId", $"No team has the id '{team}'.");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Features.Identity;
+
+/// <summary>Authenticates <c>X-Api-Key</c> by the SHA-256 of the key; a revoked or unknown key fails.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDbContextFactory<PishkhanDbContext> dbFactory)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = HashOf(values[0]!);
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == hash, Context.RequestAborted);
+        if (key is null || key.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(Actor.ApiKeyIdClaim, key.Id.ToString()),
+            new(ClaimTypes.Name, $"API key '{key.Name}'"),
+            new(Actor.RoleClaim, (key.Scopes.Contains(Scopes.Admin) ? UserRole.Admin : UserRole.Supervisor).ToString()),
+        };
+        claims.AddRange(key.Scopes.Select(s => new Claim(Actor.ScopeClaim, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim())));
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Pishkhan.Features.Accounts;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Contacts;
+using Pishkhan.Features.Identity;
+using Pishkhan.Platform.Auditing;
+using Pishkhan.Platform.Idempotency;
+
+namespace Pishkhan.Platform.Data;
+
+/// <summary>The one DbContext. Every entity's mapping lives beside the entity, in its feature folder.</summary>
+public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> options, TimeProvider clock)
+    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ContactChannel> ContactChannels => Set<ContactChannel>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CaseStatus> CaseStatuses => Set<CaseStatus>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<CaseNumberCounter> CaseNumberCounters => Set<CaseNumberCounter>();
+    public DbSet<TimelineEntry> TimelineEntries => Set<TimelineEntry>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
+    public Actor Actor { get; set; } = Actor.System;
+
+    /// <summary>The clock that stamps audit entries.</summary>
+    public TimeProvider Clock { get; } = clock;
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PishkhanDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<Dictionary<string, string>>().HaveConversion<JsonDictionaryConverter, JsonDictionaryComparer>();
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AuditWriter.Capture(this, Actor, Clock.GetUtcNow().UtcDateTime);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AuditWriter.Capture(this, Actor, Clock.GetUtcNow().UtcDateTime);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+}

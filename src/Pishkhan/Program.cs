@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using Pishkhan;
+using Pishkhan.Components;
+using Pishkhan.Features.Accounts;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Contacts;
+using Pishkhan.Features.Demo;
+using Pishkhan.Features.Identity;
+using Pishkhan.Localization;
+using Pishkhan.Platform.Attachments;
+using Pishkhan.Platform.Data;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+var dataDirectory = Path.GetFullPath(builder.Configuration["Pishkhan:DataDirectory"] ?? "data");
+Directory.CreateDirectory(dataDirectory);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+builder.Services.AddPishkhanDatabase(builder.Configuration, dataDirectory);
+builder.Services.AddHealthChecks().AddDbContextCheck<PishkhanDbContext>("database");
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+});
+
+builder.Services.AddIdentityCore<AppUser>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 8;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+    })
+    .AddEntityFrameworkStores<PishkhanDbContext>()
+    .AddSignInManager()
+    .AddDefaultTokenProviders()
+    .AddClaimsPrincipalFactory<PishkhanClaimsFactory>();
+
+// One default scheme that picks the API key when the header is there, the sign-in cookie otherwise.
+const string Smart = "Smart";
+builder.Services.AddAuthentication(o =>
+    {
+        o.DefaultScheme = Smart;
+        o.DefaultChallengeScheme = Smart;
+    })
+    .AddPolicyScheme(Smart, "API key or cookie", o => o.ForwardDefaultSelector = http =>
+        http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+    .AddIdentityCookies();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = "/login";
+    o.Cookie.Name = "pishkhan.auth";
+    o.SlidingExpiration = true;
+    o.ExpireTimeSpan = TimeSpan.FromDays(14);
+    o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
+    o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+});
+builder.Services.AddAuthorization(o =>
+{
+    foreach (var scope in Scopes.All)
+    {
+        o.AddPolicy(scope, p => p.RequireAuthenticatedUser().RequireClaim(Actor.ScopeClaim, scope));
+    }
+});
+builder.Services.AddCascadingAuthenticationState();
+
+builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection("Pishkhan:Attachments"));
+builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Pishkhan:Bootstrap"));
+builder.Services.AddSingleton(new AttachmentStore(Path.Combine(dataDirectory, "attachments")));
+builder.Services.AddSingleton<CreateCase>();
+builder.Services.AddSingleton<UpdateCase>();
+builder.Services.AddSingleton<AddCaseMessage>();
+builder.Services.AddSingleton<ListCases>();
+builder.Services.AddSingleton<GetCase>();
+builder.Services.AddSingleton<CaseAttachments>();
+builder.Services.AddSingleton<Lookups>();
+builder.Services.AddSingleton<SaveContact>();
+builder.Services.AddSingleton<GetContact>();
+builder.Services.AddSingleton<SaveAccount>();
+builder.Services.AddSingleton<ApiKeys>();
+builder.Services.AddScoped<Bootstrap>();
+builder.Services.AddScoped<DemoData>();
+
+builder.Services.AddLocalization();
+builder.Services.AddSingleton<Texts>();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
+var app = builder.Build();
+
+if (args.Contains("migrate"))
+{
+    await DatabaseSetup.MigrateAsync(app.Services);
+    app.Logger.LogInformation("Database migrated.");
+    return;
+}
+
+await StartUp.PrepareAsync(app, dataDirectory);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization(o =>
+{
+    o.AddSupportedCultures(UiCulture.Persian, UiCulture.English).AddSupportedUICultures(UiCulture.Persian, UiCulture.English);
+    o.SetDefaultCulture(UiCulture.Persian);
+    o.ApplyCurrentCultureToResponseHeaders = true;
+});
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/api/docs", o => o.WithTitle("Pishkhan API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapSignInEndpoints();
+app.MapCaseEndpoints();
+app.MapContactEndpoints();
+app.MapAccountEndpoints();
+app.MapLookupEndpoints();
+app.MapApiKeyEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int apiStatus)
+{
+    if (ctx.Request.Path.StartsWithSegments("/api"))
+    {
+        ctx.Response.StatusCode = apiStatus;
+        return Task.CompletedTask;
+    }
+
+    ctx.Response.Redirect(ctx.RedirectUri);
+    return Task.CompletedTask;
+}
+
+/// <summary>The entry point type, public so the integration tests' factory can host the app.</summary>
+public partial class Program;
