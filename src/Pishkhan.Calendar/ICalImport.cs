@@ -27,7 +27,7 @@ public static class ICalImport
     /// <param name="from">The first local date to import.</param>
     /// <param name="to">The last local date to import.</param>
     /// <returns>The holidays and breaks, in date order.</returns>
-    /// <exception cref="FormatException">The text is not valid iCalendar data.</exception>
+    /// <exception cref="FormatException">The text is not valid iCalendar data, or an event has no valid start.</exception>
     public static ICalImportResult Read(string icsText, DateTimeZone zone, LocalDate from, LocalDate to)
     {
         ArgumentNullException.ThrowIfNull(icsText);
@@ -44,6 +44,14 @@ public static class ICalImport
         catch (Exception e) when (e is not FormatException)
         {
             throw new FormatException("The text is not valid iCalendar data: " + e.Message, e);
+        }
+
+        foreach (var item in calendar.Events)
+        {
+            if (item.DtStart is null)
+            {
+                throw new FormatException($"Event '{item.Uid ?? item.Summary ?? "(unnamed)"}' has no valid DTSTART.");
+            }
         }
 
         var holidays = new SortedDictionary<LocalDate, Holiday>();
