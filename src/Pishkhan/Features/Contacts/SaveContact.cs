@@ -126,7 +126,9 @@ public sealed class SaveContact(IDbContextFactory<PishkhanDbContext> dbFactory, 
 
         foreach (var added in channels.Where(n => !contact.Channels.Any(c => c.Kind == n.Kind && c.Value == n.Value)))
         {
+            // Added explicitly: a preset Guid key found through a navigation would be taken for an existing row.
             added.ContactId = contact.Id;
+            db.ContactChannels.Add(added);
             contact.Channels.Add(added);
         }
 

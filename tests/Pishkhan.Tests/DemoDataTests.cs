@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Pishkhan.Features.Cases;
+
+namespace Pishkhan.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class DemoDataTests : IDisposable
+{
+    private readonly PishkhanAppFactory _app = new(seedDemo: true);
+
+    [Fact]
+    public async Task FirstStart_SeedsTeamsAgentsContactsAndCasesAcrossEveryStatusAndPriority()
+    {
+        _app.CreateClient();
+        Assert.Equal(200, await _app.CountCasesAsync());
+        Assert.Equal(50, await _app.WithDbAsync(db => db.Contacts.CountAsync()));
+        var categories = await _app.WithDbAsync(db => db.Cases.Select(c => c.Status!.Category).Distinct().ToListAsync());
+        Assert.Equal(Enum.GetValues<StatusCategory>().Order(), categories.Order());
+        var priorities = await _app.WithDbAsync(db => db.Cases.Select(c => c.Priority).Distinct().ToListAsync());
+        Assert.Equal(Enum.GetValues<Priority>().Order(), priorities.Order());
+        Assert.True(await _app.WithDbAsync(db => db.Cases.AnyAsync(c => c.Subject.Contains("Invoice"))));
+        Assert.True(await _app.WithDbAsync(db => db.Cases.AnyAsync(c => c.Subject.Contains("فاکتور"))));
+        Assert.Equal(7, await _app.WithDbAsync(db => db.Users.CountAsync()));
+
+        // A demo agent signs in with the admin's password, as the start-up banner says.
+        await _app.LoginAsync("sara@pishkhan.local");
+    }
+
+    public void Dispose() => _app.Dispose();
+}

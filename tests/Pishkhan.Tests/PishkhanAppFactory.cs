@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Contacts;
+using Pishkhan.Features.Identity;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Tests;
+
+/// <summary>
+/// The app as it runs, on a fresh SQLite file — or, when <c>PISHKHAN_TEST_POSTGRES</c> holds a connection string, on a
+/// fresh PostgreSQL database made for this factory — with intent methods the scenarios read like.
+/// </summary>
+public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string Password = "Test-Passw0rd!";
+    public const string AdminApiKey = "pk_test_admin_key_0123456789";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pishkhan-tests", Guid.NewGuid().ToString("N"));
+    private readonly string? _postgres;
+    private readonly bool _seedDemo;
+
+    public PishkhanAppFactory()
+        : this(seedDemo: false)
+    {
+    }
+
+    internal PishkhanAppFactory(bool seedDemo)
+    {
+        _seedDemo = seedDemo;
+        var server = Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(server))
+        {
+            _postgres = new NpgsqlConnectionStringBuilder(server) { Database = $"pishkhan_test_{Guid.NewGuid():N}" }.ConnectionString;
+        }
+    }
+
+    public static bool OnPostgres => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES"));
+
+    public string DataDirectory => _dataDirectory;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Pishkhan:DataDirectory", _dataDirectory);
+        builder.UseSetting("Pishkhan:SeedDemoData", _seedDemo ? "true" : "false");
+        builder.UseSetting("Pishkhan:Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Pishkhan:Bootstrap:AdminPassword", Password);
+        builder.UseSetting("Pishkhan:Bootstrap:ApiKey", AdminApiKey);
+        builder.UseSetting("Pishkhan:Attachments:MaxBytes", "1024");
+        builder.UseSetting("Database:Provider", _postgres is null ? "Sqlite" : "Postgres");
+        builder.UseSetting("Database:ConnectionString", _postgres ?? "");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _postgres is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_postgres) { Database = "postgres" }.ConnectionString);
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(_postgres).Database}\" WITH (FORCE)";
+            drop.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>A client that authenticates with an API key (the bootstrap admin key by default).</summary>
+    public HttpClient ApiClient(string apiKey = AdminApiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, apiKey);
+        return client;
+    }
+
+    public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public async Task<string> CreateApiKeyAsync(params string[] scopes)
+    {
+        var response = await ApiClient().PostAsJsonAsync("/api/v1/api-keys", new { name = "test " + Guid.NewGuid().ToString("N")[..6], scopes }, Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedApiKeyDto>(Json))!.Secret;
+    }
+
+    public async Task<ContactDto> CreateContactAsync(string? name = null, string[]? emails = null, string[]? phones = null)
+    {
+        var response = await ApiClient().PostAsJsonAsync("/api/v1/contacts", new ContactRequest(name ?? "Contact " + Guid.NewGuid().ToString("N")[..6], Emails: emails?.ToList(), Phones: phones?.ToList()), Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ContactDto>(Json))!;
+    }
+
+    public async Task<CaseDto> CreateCaseAsync(string subject = "Printer is on fire", Guid? contactId = null, HttpClient? client = null, Guid? teamId = null, string? priority = null)
+    {
+        contactId ??= (await CreateContactAsync()).Id;
+        var response = await (client ?? ApiClient()).PostAsJsonAsync("/api/v1/cases", new CreateCaseRequest(subject, "Smoke everywhere.", contactId, TeamId: teamId, Priority: priority), Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<CaseDto>(Json))!;
+    }
+
+    public async Task<Guid> CreateTeamAsync(string name)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PishkhanDbContext>();
+        var team = new Team { Name = name };
+        db.Teams.Add(team);
+        await db.SaveChangesAsync();
+        return team.Id;
+    }
+
+    public async Task<AppUser> CreateUserAsync(string email, UserRole role, params Guid[] teamIds)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, DisplayName = email, Role = role, Language = UiLanguage.English };
+        var result = await users.CreateAsync(user, Password);
+        Assert.True(result.Succeeded, string.Join(", ", result.Errors.Select(e => e.Description)));
+        var db = scope.ServiceProvider.GetRequiredService<PishkhanDbContext>();
+        db.TeamMembers.AddRange(teamIds.Select(t => new TeamMember { TeamId = t, UserId = user.Id }));
+        await db.SaveChangesAsync();
+        return user;
+    }
+
+    /// <summary>Signs in through the real login form (antiforgery token and all) and returns a client holding the cookie.</summary>
+    public async Task<HttpClient> LoginAsync(string email, string password = Password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await client.GetStringAsync("/login");
+        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["password"] = password,
+            ["returnUrl"] = "/",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        return client;
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<PishkhanDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<PishkhanDbContext>());
+    }
+
+    public Task<int> CountCasesAsync() => WithDbAsync(db => db.Cases.CountAsync());
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
+
+/// <summary>Reads a 400 problem-details body's per-field errors.</summary>
+public static class Problems
+{
+    public static async Task<Dictionary<string, string[]>> ErrorsAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("errors").Deserialize<Dictionary<string, string[]>>()!;
+    }
+
+    public static StringContent JsonBody(object body) =>
+        new(JsonSerializer.Serialize(body, PishkhanAppFactory.Json), new MediaTypeHeaderValue("application/json"));
+}
