@@ -35,9 +35,6 @@ public sealed class BusinessCalendar
     private const int MinYear = 1900;
     private const int MaxYear = 2150;
 
-    private static readonly long MinNanos = IntervalTable.YearStart(MinYear);
-    private static readonly long MaxNanos = IntervalTable.YearStart(MaxYear);
-
     private readonly IIntervalSource _source;
     private readonly Lock _gate = new();
     private IntervalTable _table = IntervalTable.Empty;
@@ -304,20 +301,12 @@ public sealed class BusinessCalendar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long ToNanos(Instant instant)
     {
-        var sinceEpoch = instant - NodaConstants.UnixEpoch;
-        var days = sinceEpoch.Days;
-        if (days < -25_567 || days >= 65_745)
+        if (instant < MinSupportedInstant || instant >= MaxSupportedInstant)
         {
             ThrowOutOfRange(instant);
         }
 
-        var x = (days * NodaConstants.NanosecondsPerDay) + sinceEpoch.NanosecondOfDay;
-        if (x < MinNanos || x >= MaxNanos)
-        {
-            ThrowOutOfRange(instant);
-        }
-
-        return x;
+        return NodaTime.HighPerformance.Instant64.FromInstant(instant).ToUnixTimeNanoseconds();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -315,7 +315,6 @@ internal static class Nanos
         return days > 100_000 ? long.MaxValue / 2 : days < -100_000 ? long.MinValue / 2 : FromInstant(instant);
     }
 
-    public static Instant ToInstant(long nanos) =>
-        Instant.FromUnixTimeTicks(Math.DivRem(nanos, NodaConstants.NanosecondsPerTick, out var rest) - (rest < 0 ? 1 : 0))
-            .PlusNanoseconds(rest < 0 ? rest + NodaConstants.NanosecondsPerTick : rest);
+    /// <summary>Valid for the range of <see cref="NodaTime.HighPerformance.Instant64"/> (years 1678 to 2261), which covers the engine's.</summary>
+    public static Instant ToInstant(long nanos) => NodaTime.HighPerformance.Instant64.FromUnixTimeNanoseconds(nanos).ToInstant();
 }

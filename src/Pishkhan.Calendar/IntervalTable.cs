@@ -9,17 +9,30 @@ namespace Pishkhan.Calendar;
 /// </summary>
 internal sealed class IntervalTable
 {
-    public static readonly IntervalTable Empty = new([], [], [], 0, 0, 0, 0, 0, 0);
+    public static readonly IntervalTable Empty = new([], [], [], [0], [0, 0], 0, 0, 0, 0, 0, 0);
+
+    /// <summary>Cumulative business time is bucketed by 2^44 ns (about 4.9 hours) for the <see cref="FirstCumEnd"/> index.</summary>
+    private const int CumBucketShift = 44;
+
+    private const long NanosPerDay = NodaTime.NodaConstants.NanosecondsPerDay;
 
     private readonly long[] _starts;
     private readonly long[] _ends;
     private readonly long[] _cumEnds;
 
-    private IntervalTable(long[] starts, long[] ends, long[] cumEnds, int count, long from, long to, long cumAtFrom, int firstYear, int endYear)
+    /// <summary>For each UTC day k of the range, the index of the first interval ending after the day starts.</summary>
+    private readonly int[] _dayFirst;
+
+    /// <summary>For each cumulative bucket b, the index of the first interval whose cumulative end reaches the bucket.</summary>
+    private readonly int[] _cumFirst;
+
+    private IntervalTable(long[] starts, long[] ends, long[] cumEnds, int[] dayFirst, int[] cumFirst, int count, long from, long to, long cumAtFrom, int firstYear, int endYear)
     {
         _starts = starts;
         _ends = ends;
         _cumEnds = cumEnds;
+        _dayFirst = dayFirst;
+        _cumFirst = cumFirst;
         Count = count;
         From = from;
         To = to;
@@ -51,11 +64,17 @@ internal sealed class IntervalTable
 
     public long CumEndAt(int index) => _cumEnds[index];
 
-    /// <summary>Index of the last interval starting at or before <paramref name="x"/>, or -1.</summary>
+    /// <summary>Index of the last interval starting at or before <paramref name="x"/>, which must be covered; -1 if none.</summary>
+    /// <remarks>
+    /// The day index narrows the search to the intervals around x's UTC day: every interval before
+    /// <c>_dayFirst[k]</c> ends (so starts) before the day, and the one after <c>_dayFirst[k + 1]</c> starts after it.
+    /// </remarks>
     public int LastStartAtOrBefore(long x)
     {
         var starts = _starts;
-        int lo = 0, hi = Count;
+        var k = (int)((x - From) / NanosPerDay);
+        var lo = Math.Max(_dayFirst[k] - 1, 0);
+        var hi = Math.Min(_dayFirst[k + 1] + 1, Count);
         while (lo < hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
@@ -75,8 +94,17 @@ internal sealed class IntervalTable
     /// <summary>Index of the first interval whose cumulative end is at least (or, when <paramref name="strictly"/>, above) <paramref name="target"/>; <see cref="Count"/> if none.</summary>
     public int FirstCumEnd(long target, bool strictly)
     {
+        var count = Count;
         var cum = _cumEnds;
-        int lo = 0, hi = Count;
+        if (count == 0 || target > cum[count - 1] || (strictly && target == cum[count - 1]))
+        {
+            return count;
+        }
+
+        // Intervals before _cumFirst[b] end below the bucket, hence below target; _cumFirst[b + 1] ends above it.
+        var b = (int)((target - CumAtFrom) >> CumBucketShift);
+        var lo = _cumFirst[b];
+        var hi = Math.Min(_cumFirst[b + 1] + 1, count);
         while (lo < hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
@@ -184,6 +212,36 @@ internal sealed class IntervalTable
             cumEnds[i] = running;
         }
 
-        return new IntervalTable(starts, ends, cumEnds, count, YearStart(firstYear), YearStart(endYear), cumAtFrom, firstYear, endYear);
+        var from = YearStart(firstYear);
+        var to = YearStart(endYear);
+        var days = (int)((to - from) / NanosPerDay);
+        var dayFirst = new int[days + 1];
+        var j = 0;
+        for (var k = 0; k <= days; k++)
+        {
+            var dayStart = from + (k * NanosPerDay);
+            while (j < count && ends[j] <= dayStart)
+            {
+                j++;
+            }
+
+            dayFirst[k] = j;
+        }
+
+        var buckets = (int)((running - cumAtFrom) >> CumBucketShift) + 2;
+        var cumFirst = new int[buckets];
+        j = 0;
+        for (var b = 0; b < buckets; b++)
+        {
+            var bucketStart = cumAtFrom + ((long)b << CumBucketShift);
+            while (j < count && cumEnds[j] < bucketStart)
+            {
+                j++;
+            }
+
+            cumFirst[b] = j;
+        }
+
+        return new IntervalTable(starts, ends, cumEnds, dayFirst, cumFirst, count, from, to, cumAtFrom, firstYear, endYear);
     }
 }
