@@ -137,35 +137,27 @@ internal sealed class IntervalTable
     /// <summary>Returns a snapshot covering the UTC years <c>[firstYear, endYear)</c>, which must contain this one's.</summary>
     public IntervalTable Extend(int firstYear, int endYear, IIntervalSource source)
     {
+        var perYear = IsEmpty ? 1024 : (Count / (EndYear - FirstYear)) + 16;
+        var all = new List<Span>(Count + (perYear * (endYear - firstYear - (EndYear - FirstYear))));
         if (IsEmpty)
         {
-            var built = new List<Span>();
-            AppendYears(source, firstYear, endYear, built);
-            return FromSpans(built, firstYear, endYear, 0);
+            AppendYears(source, firstYear, endYear, all);
+            return FromSpans(all, firstYear, endYear, 0);
         }
 
-        var before = new List<Span>();
-        AppendYears(source, firstYear, FirstYear, before);
+        AppendYears(source, firstYear, FirstYear, all);
         long beforeTotal = 0;
-        foreach (var span in before)
+        foreach (var span in all)
         {
             beforeTotal += span.End - span.Start;
         }
 
-        var all = new List<Span>(before.Count + Count + 64);
-        all.AddRange(before);
         for (var i = 0; i < Count; i++)
         {
             AppendMerging(all, new Span(_starts[i], _ends[i]));
         }
 
-        var after = new List<Span>();
-        AppendYears(source, EndYear, endYear, after);
-        foreach (var span in after)
-        {
-            AppendMerging(all, span);
-        }
-
+        AppendYears(source, EndYear, endYear, all);
         return FromSpans(all, firstYear, endYear, CumAtFrom - beforeTotal);
     }
 
