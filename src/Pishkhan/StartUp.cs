@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Demo;
 using Pishkhan.Features.Identity;
@@ -7,7 +8,7 @@ using Pishkhan.Platform.Data;
 
 namespace Pishkhan;
 
-/// <summary>What happens before the first request: migrate, reference data, first admin, demo data, the login banner.</summary>
+/// <summary>What happens before the first request: migrate, reference data (statuses, the default calendar), first admin, demo data, the login banner.</summary>
 internal static class StartUp
 {
     public static async Task PrepareAsync(WebApplication app, string dataDirectory)
@@ -18,6 +19,7 @@ internal static class StartUp
         await using (var db = await services.GetRequiredService<IDbContextFactory<PishkhanDbContext>>().CreateDbContextAsync())
         {
             await DefaultStatuses.EnsureAsync(db, CancellationToken.None);
+            await DefaultCalendar.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
         }
 
         var (email, password) = await services.GetRequiredService<Bootstrap>()

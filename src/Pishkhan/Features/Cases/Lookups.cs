@@ -5,12 +5,15 @@ using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Cases;
 
-public sealed record UserRef(Guid Id, string Name, string Email, UserRole Role, IReadOnlyList<Guid> TeamIds);
+public sealed record UserRef(Guid Id, string Name, string Email, UserRole Role, IReadOnlyList<Guid> TeamIds, Guid? CalendarId = null);
+
+/// <summary>A team; <c>CalendarId</c> null means it works by the default calendar.</summary>
+public sealed record TeamRef(Guid Id, string Name, Guid? CalendarId = null);
 
 public sealed record LookupLists(
     IReadOnlyList<StatusRef> Statuses,
     IReadOnlyList<CategoryRef> Categories,
-    IReadOnlyList<Ref> Teams,
+    IReadOnlyList<TeamRef> Teams,
     IReadOnlyList<UserRef> Users);
 
 /// <summary>The small reference lists forms and filters choose from: statuses, categories, teams, users.</summary>
@@ -23,9 +26,9 @@ public sealed class Lookups(IDbContextFactory<PishkhanDbContext> dbFactory)
             .Select(s => new StatusRef(s.Id, s.Name, s.NameFa, s.Category)).ToListAsync(ct);
         var categories = await db.Categories.AsNoTracking().OrderBy(c => c.Name)
             .Select(c => new CategoryRef(c.Id, c.Name, c.NameFa)).ToListAsync(ct);
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new Ref(t.Id, t.Name)).ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamRef(t.Id, t.Name, t.CalendarId)).ToListAsync(ct);
         var users = await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)
-            .Select(u => new UserRef(u.Id, u.DisplayName, u.Email ?? "", u.Role, u.Teams.Select(t => t.TeamId).ToList())).ToListAsync(ct);
+            .Select(u => new UserRef(u.Id, u.DisplayName, u.Email ?? "", u.Role, u.Teams.Select(t => t.TeamId).ToList(), u.CalendarId)).ToListAsync(ct);
         return new LookupLists(statuses, categories, teams, users);
     }
 }
@@ -39,10 +42,10 @@ public static class LookupEndpoints
             .WithName("ListStatuses").WithSummary("Case statuses, each in its status category.");
         group.MapGet("/categories", async Task<Ok<IReadOnlyList<CategoryRef>>> (Lookups lookups, CancellationToken ct) => TypedResults.Ok((await lookups.LoadAsync(ct)).Categories))
             .WithName("ListCategories").WithSummary("Case categories.");
-        group.MapGet("/teams", async Task<Ok<IReadOnlyList<Ref>>> (Lookups lookups, CancellationToken ct) => TypedResults.Ok((await lookups.LoadAsync(ct)).Teams))
-            .WithName("ListTeams").WithSummary("Teams.");
+        group.MapGet("/teams", async Task<Ok<IReadOnlyList<TeamRef>>> (Lookups lookups, CancellationToken ct) => TypedResults.Ok((await lookups.LoadAsync(ct)).Teams))
+            .WithName("ListTeams").WithSummary("Teams, each with its calendar (null: the default).");
         group.MapGet("/users", async Task<Ok<IReadOnlyList<UserRef>>> (Lookups lookups, CancellationToken ct) => TypedResults.Ok((await lookups.LoadAsync(ct)).Users))
-            .WithName("ListUsers").WithSummary("Active users, with their roles and teams.");
+            .WithName("ListUsers").WithSummary("Active users, with their roles, teams and calendar (null: the default).");
         return app;
     }
 }

@@ -14,6 +14,9 @@ public sealed class AppUser : IdentityUser<Guid>
     /// <summary>IANA zone in which this user reads times.</summary>
     public string TimeZone { get; set; } = "Asia/Tehran";
 
+    /// <summary>The business calendar of this person's working hours; null means the default calendar.</summary>
+    public Guid? CalendarId { get; set; }
+
     public bool IsActive { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public List<TeamMember> Teams { get; } = [];

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Accounts;
+using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
@@ -28,6 +29,7 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<WorkCalendar> Calendars => Set<WorkCalendar>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;
