@@ -60,6 +60,7 @@ builder.Services.AddAuthentication(o =>
 builder.Services.ConfigureApplicationCookie(o =>
 {
     o.LoginPath = "/login";
+    o.AccessDeniedPath = "/forbidden";
     o.Cookie.Name = "pishkhan.auth";
     o.SlidingExpiration = true;
     o.ExpireTimeSpan = TimeSpan.FromDays(14);

@@ -88,7 +88,9 @@ public sealed class PreviewCalendar(CalendarResolver resolver, TimeProvider cloc
 
     private (Instant From, Duration Duration, int Openings) ReadParameters(FieldErrors errors, string? from, double? hours, int? openings)
     {
-        var start = Instant.FromDateTimeOffset(clock.GetUtcNow());
+        // "Now" is taken to the minute, so that answers read 11:30 rather than 11:30:07.
+        var now = Instant.FromDateTimeOffset(clock.GetUtcNow());
+        var start = Instant.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / 60 * 60);
         if (!string.IsNullOrWhiteSpace(from))
         {
             if (!DateTimeOffset.TryParse(from.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
