@@ -91,6 +91,7 @@ builder.Services.AddSingleton<GetContact>();
 builder.Services.AddSingleton<SaveAccount>();
 builder.Services.AddSingleton<ApiKeys>();
 builder.Services.AddSingleton<CalendarResolver>();
+builder.Services.AddSingleton<ApiKeyCache>();
 builder.Services.AddSingleton<GetCalendars>();
 builder.Services.AddSingleton<SaveCalendar>();
 builder.Services.AddSingleton<DeleteCalendar>();

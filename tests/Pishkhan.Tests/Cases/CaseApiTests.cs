@@ -11,6 +11,37 @@ namespace Pishkhan.Tests.Cases;
 public sealed class CaseApiTests(PishkhanAppFactory app) : IClassFixture<PishkhanAppFactory>
 {
     [Fact]
+    public async Task Create_ManyAtOnce_AllSucceedWithDistinctNumbers_AndEachAnswerEqualsALaterRead()
+    {
+        var client = app.ApiClient();
+        var accountResponse = await client.PostAsJsonAsync("/api/v1/accounts", new { name = $"Parallel Co {Guid.NewGuid():N}" });
+        Assert.Equal(HttpStatusCode.Created, accountResponse.StatusCode);
+        var accountId = (await accountResponse.Content.ReadFromJsonAsync<JsonElementId>(PishkhanAppFactory.Json))!.Id;
+        var contactResponse = await client.PostAsJsonAsync("/api/v1/contacts", new { name = "Parallel Person", accountId, emails = new[] { $"p{Guid.NewGuid():N}@example.com" } });
+        Assert.Equal(HttpStatusCode.Created, contactResponse.StatusCode);
+        var contactId = (await contactResponse.Content.ReadFromJsonAsync<JsonElementId>(PishkhanAppFactory.Json))!.Id;
+        var teamId = await app.CreateTeamAsync($"Parallel team {Guid.NewGuid():N}");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => client.PostAsJsonAsync("/api/v1/cases",
+            new { subject = $"Parallel {i}", description = "at once", contactId, teamId, priority = "high", tags = BulkTag })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var created = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<CaseDto>(PishkhanAppFactory.Json)));
+        Assert.Equal(40, created.Select(c => c!.Number).Distinct().Count());
+        foreach (var answer in created)
+        {
+            var read = await client.GetFromJsonAsync<CaseDto>($"/api/v1/cases/{answer!.Id}", PishkhanAppFactory.Json);
+            Assert.Equivalent(read, answer, strict: true);
+            Assert.Equal(accountId, answer.Account!.Id);
+            Assert.Equal(teamId, answer.Team!.Id);
+        }
+    }
+
+    private static readonly string[] BulkTag = ["bulk"];
+
+    private sealed record JsonElementId(Guid Id);
+
+    [Fact]
     public async Task Create_TwiceWithSameIdempotencyKey_CreatesOneCase()
     {
         var contact = await app.CreateContactAsync();

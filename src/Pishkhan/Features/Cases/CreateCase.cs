@@ -34,6 +34,8 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Actor = actor;
+        // One connection for the whole request instead of one open and close per statement.
+        await db.Database.OpenConnectionAsync(ct);
 
         if (idempotencyKey is not null)
         {
@@ -57,7 +59,8 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         CaseRules.ValidateCustomFields(errors, "customFields", request.CustomFields);
 
         var contact = request.ContactId is { } contactId
-            ? await db.Contacts.AsNoTracking().Where(c => c.Id == contactId).Select(c => new { c.Id, c.AccountId }).FirstOrDefaultAsync(ct)
+            ? await db.Contacts.AsNoTracking().Where(c => c.Id == contactId)
+                .Select(c => new { c.Id, c.Name, c.AccountId, AccountName = c.Account == null ? null : c.Account.Name }).FirstOrDefaultAsync(ct)
             : null;
         if (request.ContactId is null)
         {
@@ -76,13 +79,15 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             errors.Add("statusId", request.StatusId is null ? "No default status is configured." : $"No status has the id '{request.StatusId}'.");
         }
 
-        await CaseReferences.CheckAsync(db, errors, request.CategoryId, request.OwnerId, request.TeamId, ct);
+        var references = await CaseReferences.CheckAsync(db, errors, request.CategoryId, request.OwnerId, request.TeamId, ct);
         if (errors.Any)
         {
             return errors;
         }
 
+        // Whole microseconds, as PostgreSQL stores them, so the answer equals what a later read returns.
         var now = clock.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var entity = new Case
         {
@@ -145,7 +150,14 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             return await ReplayAsync(db, request, actor, idempotencyKey, ct) ?? throw new InvalidOperationException("Idempotent create failed without a stored result.");
         }
 
-        return await db.Cases.AsNoTracking().Where(c => c.Id == entity.Id).Select(CaseDto.Projection).FirstAsync(ct);
+        // Everything the answer shows was read or written above; reading the case back would only repeat it.
+        return new CaseDto(
+            entity.Id, entity.Number, entity.Subject, entity.Description, entity.Channel, references.Category, entity.Product,
+            entity.Urgency, entity.Impact, entity.Priority, new StatusRef(status.Id, status.Name, status.NameFa, status.Category),
+            references.Owner, references.Team, new Ref(contact.Id, contact.Name),
+            contact.AccountId is { } accountId ? new Ref(accountId, contact.AccountName!) : null,
+            entity.Tags, entity.CustomFields, entity.CreatedAt, entity.UpdatedAt, entity.FirstResponseAt, entity.ResolvedAt,
+            entity.ClosedAt, entity.Version);
     }
 
     internal static string SearchTextOf(Case c) => PersianText.NormalizeForSearch($"{c.Number} {c.Subject} {c.Description}");
@@ -184,24 +196,46 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
     }
 }
 
+/// <summary>The optional references of a case, with the names the API shows beside their ids.</summary>
+internal sealed record CaseReferenceNames(CategoryRef? Category, Ref? Owner, Ref? Team);
+
 /// <summary>Checks the optional references a case may carry, naming each one that does not exist.</summary>
 internal static class CaseReferences
 {
-    public static async Task CheckAsync(PishkhanDbContext db, FieldErrors errors, Guid? categoryId, Guid? ownerId, Guid? teamId, CancellationToken ct)
+    public static async Task<CaseReferenceNames> CheckAsync(
+        PishkhanDbContext db, FieldErrors errors, Guid? categoryId, Guid? ownerId, Guid? teamId, CancellationToken ct)
     {
-        if (categoryId is { } category && !await db.Categories.AnyAsync(c => c.Id == category, ct))
+        CategoryRef? categoryRef = null;
+        Ref? ownerRef = null, teamRef = null;
+        if (categoryId is { } category)
         {
-            errors.Add("categoryId", $"No category has the id '{category}'.");
+            categoryRef = await db.Categories.AsNoTracking().Where(c => c.Id == category)
+                .Select(c => new CategoryRef(c.Id, c.Name, c.NameFa)).FirstOrDefaultAsync(ct);
+            if (categoryRef is null)
+            {
+                errors.Add("categoryId", $"No category has the id '{category}'.");
+            }
         }
 
-        if (ownerId is { } owner && !await db.Users.AnyAsync(u => u.Id == owner && u.IsActive, ct))
+        if (ownerId is { } owner)
         {
-            errors.Add("ownerId", $"No active user has the id '{owner}'.");
+            ownerRef = await db.Users.AsNoTracking().Where(u => u.Id == owner && u.IsActive)
+                .Select(u => new Ref(u.Id, u.DisplayName)).FirstOrDefaultAsync(ct);
+            if (ownerRef is null)
+            {
+                errors.Add("ownerId", $"No active user has the id '{owner}'.");
+            }
         }
 
-        if (teamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team, ct))
+        if (teamId is { } team)
         {
-            errors.Add("teamId", $"No team has the id '{team}'.");
+            teamRef = await db.Teams.AsNoTracking().Where(t => t.Id == team).Select(t => new Ref(t.Id, t.Name)).FirstOrDefaultAsync(ct);
+            if (teamRef is null)
+            {
+                errors.Add("teamId", $"No team has the id '{team}'.");
+            }
         }
+
+        return new CaseReferenceNames(categoryRef, ownerRef, teamRef);
     }
 }

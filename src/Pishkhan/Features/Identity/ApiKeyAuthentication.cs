@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +15,9 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDbContextFactory<PishkhanDbContext> dbFactory)
+    IDbContextFactory<PishkhanDbContext> dbFactory,
+    ApiKeyCache cache,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -28,8 +31,14 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = HashOf(values[0]!);
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == hash, Context.RequestAborted);
+        var now = clock.GetUtcNow();
+        if (!cache.TryGet(hash, now, out var key))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+            key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == hash, Context.RequestAborted);
+            cache.Remember(hash, key, now);
+        }
+
         if (key is null || key.RevokedAt is not null)
         {
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
@@ -47,4 +56,42 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim())));
+}
+
+/// <summary>
+/// Remembers API key lookups for a few seconds, so a busy integration does not cost a database read per request.
+/// A revocation through this process forgets everything at once; one made by another process on the same
+/// database takes effect here within <see cref="Lifetime"/>.
+/// </summary>
+public sealed class ApiKeyCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<string, (ApiKey? Key, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+
+    public bool TryGet(string hash, DateTimeOffset now, out ApiKey? key)
+    {
+        if (_entries.TryGetValue(hash, out var entry) && entry.Until > now)
+        {
+            key = entry.Key;
+            return true;
+        }
+
+        key = null;
+        return false;
+    }
+
+    /// <summary>Unknown keys are remembered too (as null), so guessing keys cannot flood the database.</summary>
+    public void Remember(string hash, ApiKey? key, DateTimeOffset now)
+    {
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[hash] = (key, now + Lifetime);
+    }
+
+    public void ForgetAll() => _entries.Clear();
 }

@@ -15,7 +15,7 @@ public sealed record CreatedApiKeyDto(ApiKeyDto Key, string Secret);
 public sealed record CreateApiKeyRequest(string? Name, List<string>? Scopes);
 
 /// <summary>Issues, lists and revokes API keys. Keys are random, shown once, and stored only as a hash.</summary>
-public sealed class ApiKeys(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+public sealed class ApiKeys(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, ApiKeyCache cache)
 {
     public async Task<Outcome<CreatedApiKeyDto>> CreateAsync(CreateApiKeyRequest request, Actor actor, string? secret = null, CancellationToken ct = default)
     {
@@ -75,6 +75,7 @@ public sealed class ApiKeys(IDbContextFactory<PishkhanDbContext> dbFactory, Time
 
         key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        cache.ForgetAll();
         return true;
     }
 

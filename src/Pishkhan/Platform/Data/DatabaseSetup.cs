@@ -19,12 +19,16 @@ public static class DatabaseSetup
         LoadMigrationAssembliesFromAppDirectory();
         var provider = configuration["Database:Provider"] ?? "Sqlite";
         var connectionString = configuration["Database:ConnectionString"];
-        services.AddDbContextFactory<PishkhanDbContext>(options => Configure(options, provider, connectionString, dataDirectory));
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddDbContextFactory<PishkhanDbContext>((sp, options) =>
+            Configure(options, provider, connectionString, dataDirectory, sp.GetRequiredService<SqliteWriteGate>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PishkhanDbContext>>().CreateDbContext());
         return services;
     }
 
-    public static void Configure(DbContextOptionsBuilder options, string provider, string? connectionString, string dataDirectory)
+    /// <param name="writeGate">On SQLite, makes the app's write transactions take turns (see <see cref="SqliteWriteGate"/>);
+    /// one instance per database file, shared by every context on it.</param>
+    public static void Configure(DbContextOptionsBuilder options, string provider, string? connectionString, string dataDirectory, SqliteWriteGate? writeGate = null)
     {
         if (IsPostgres(provider))
         {
@@ -43,6 +47,10 @@ public static class DatabaseSetup
             }
 
             options.UseSqlite(connectionString, b => b.MigrationsAssembly(SqliteMigrationsAssembly));
+            if (writeGate is not null)
+            {
+                options.AddInterceptors(writeGate);
+            }
         }
         else
         {

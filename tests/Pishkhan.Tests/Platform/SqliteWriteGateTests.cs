@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Tests.Platform;
+
+/// <summary>The gate on a real SQLite file: transactions take turns, and a forgotten one still gives its turn back.</summary>
+public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pishkhan-gate-").FullName;
+    private readonly SqliteWriteGate _gate = new();
+
+    public async Task InitializeAsync()
+    {
+        await using var db = NewContext();
+        await db.Database.EnsureCreatedAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        _gate.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_second_transaction_waits_its_turn_beyond_SQLites_own_busy_timeout()
+    {
+        // With a 1 s busy timeout, SQLite alone would fail the second BEGIN IMMEDIATE with "database is locked".
+        await using var first = NewContext(busyTimeoutSeconds: 1);
+        await using var firstTransaction = await first.Database.BeginTransactionAsync();
+
+        await using var second = NewContext(busyTimeoutSeconds: 1);
+        var secondStarted = second.Database.BeginTransactionAsync();
+        await Task.Delay(1500);
+        Assert.False(secondStarted.IsCompleted, "the second transaction started while the first held the turn");
+
+        await firstTransaction.CommitAsync();
+        await using var secondTransaction = await secondStarted.WaitAsync(TimeSpan.FromSeconds(5));
+        await secondTransaction.CommitAsync();
+    }
+
+    [Fact]
+    public async Task A_transaction_disposed_without_commit_or_rollback_gives_the_turn_back()
+    {
+        await using (var careless = NewContext())
+        {
+            var transaction = await careless.Database.BeginTransactionAsync();
+            await transaction.DisposeAsync();
+        }
+
+        await using var next = NewContext();
+        await using var nextTransaction = await next.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        await nextTransaction.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_save_gives_the_turn_back()
+    {
+        await using (var failing = NewContext())
+        {
+            // A timeline entry for a case that does not exist violates the foreign key inside SaveChanges' own transaction.
+            failing.TimelineEntries.Add(new Pishkhan.Features.Cases.TimelineEntry { CaseId = Guid.NewGuid(), AuthorName = "x", CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime });
+            await Assert.ThrowsAsync<DbUpdateException>(() => failing.SaveChangesAsync());
+        }
+
+        await using var next = NewContext();
+        await using var nextTransaction = await next.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        await nextTransaction.RollbackAsync();
+    }
+
+    private PishkhanDbContext NewContext(int busyTimeoutSeconds = 30)
+    {
+        var options = new DbContextOptionsBuilder<PishkhanDbContext>();
+        var connectionString = $"Data Source={Path.Combine(_folder, "gate.db")};Default Timeout={busyTimeoutSeconds}";
+        DatabaseSetup.Configure(options, "Sqlite", connectionString, _folder, _gate);
+        return new PishkhanDbContext(options.Options, TimeProvider.System);
+    }
+}
