@@ -40,7 +40,7 @@ public sealed class CaseTests(BrowserApp app)
         await Assertions.Expect(contact).ToHaveValueAsync(optionText);
         await page.TestId("save-case").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
         await Assertions.Expect(page.TestId("case-subject")).ToHaveTextAsync(subject);
         await Assertions.Expect(page.Locator($"a[href^='/contacts/']").Filter(new() { HasText = contactName }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.TestId("status-chip")).ToHaveTextAsync("New");
@@ -80,12 +80,12 @@ public sealed class CaseTests(BrowserApp app)
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
 
         await page.TestId("case-row").First.Locator("a[href^='/cases/']").First.ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
         await Assertions.Expect(page.TestId("case-created-at")).ToHaveTextAsync(Ui.IsoDateTime());
 
         await SwitchLanguageAsync(page, "fa");
 
-        await page.WaitForURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
         var html = page.Locator("html");
         await Assertions.Expect(html).ToHaveAttributeAsync("dir", "rtl");
         await Assertions.Expect(html).ToHaveAttributeAsync("lang", "fa");
