@@ -47,6 +47,7 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/'));
 
+        Assertions.SetDefaultExpectTimeout(15_000); // the default 5 s is too short on a busy 2-core CI machine
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -91,7 +92,9 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-US",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI shares 2 cores between the app, Chromium and the other test assemblies running in parallel.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return await context.NewPageAsync();
     }
 
