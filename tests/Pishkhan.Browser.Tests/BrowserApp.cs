@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Pishkhan.Browser.Tests;
@@ -95,7 +96,9 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
         // Generous: CI shares 2 cores between the app, Chromium and the other test assemblies running in parallel.
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(30_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        Diagnostics.Watch(page);
+        return page;
     }
 
     private sealed class AppFactory(string dataDirectory) : WebApplicationFactory<Program>
@@ -108,6 +111,7 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
             builder.UseSetting("Pishkhan:Bootstrap:AdminPassword", Password);
             builder.UseSetting("Pishkhan:SeedDemoData", "true");
             builder.UseSetting("Database:Provider", "Sqlite");
+            builder.ConfigureLogging(logging => logging.AddProvider(new Diagnostics.ServerLogProvider()));
         }
     }
 }

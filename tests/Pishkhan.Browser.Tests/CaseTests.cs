@@ -106,7 +106,12 @@ public sealed class CaseTests(BrowserApp app)
             return; // already in that language
         }
 
+        // After an in-place (Blazor) navigation the address bar changes before the new render arrives; until then the
+        // link still carries the previous page as its returnUrl. Wait for it to name the page we are on.
+        var here = new Uri(page.Url).PathAndQuery;
+        await Assertions.Expect(link).ToHaveAttributeAsync("href", new Regex("returnUrl=" + Regex.Escape(Uri.EscapeDataString(here)) + "$"));
         await link.ClickAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        Assert.Equal(here, new Uri(page.Url).PathAndQuery);
     }
 }

@@ -27,6 +27,7 @@ public sealed class ScreenshotTests(BrowserApp app)
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         await page.TestId("case-row").First.Locator("a[href^='/cases/']").First.ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
+        await Assertions.Expect(page.TestId("case-created-at")).ToBeVisibleAsync();
         await CaseTests.SwitchLanguageAsync(page, "fa");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
         await page.InteractiveAsync("send-message");

@@ -24,9 +24,17 @@ internal static partial class Ui
     public static async Task<ILocator> InteractiveAsync(this IPage page, string testId)
     {
         // Query afresh each time: the live render replaces the prerendered nodes rather than adopting them.
-        await page.WaitForFunctionAsync(
-            "sel => { const el = document.querySelector(sel); return !!el && Array.from(el.attributes).some(a => a.name.startsWith('_bl_')); }",
-            $"[data-testid='{testId}']");
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "sel => { const el = document.querySelector(sel); return !!el && Array.from(el.attributes).some(a => a.name.startsWith('_bl_')); }",
+                $"[data-testid='{testId}']");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"'{testId}' did not become interactive.\n{Diagnostics.Report(page)}", e);
+        }
+
         return page.TestId(testId);
     }
 
