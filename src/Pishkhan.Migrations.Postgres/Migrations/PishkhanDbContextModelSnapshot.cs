@@ -297,8 +297,14 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("AccountId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("CategoryId")
                         .HasColumnType("uuid");
@@ -345,8 +351,17 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("QueueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RoutingHops")
+                        .HasColumnType("integer");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
@@ -399,6 +414,8 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.HasIndex("StatusId", "CreatedAt");
 
                     b.HasIndex("TeamId", "CreatedAt");
+
+                    b.HasIndex("QueueId", "OwnerId", "QueuedAt");
 
                     b.ToTable("Cases");
                 });
@@ -776,6 +793,140 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.ToTable("TeamMembers");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Routing.AgentProfile", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastAssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Presence")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("PresenceChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Skills")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AgentProfiles");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.QueueTeam", b =>
+                {
+                    b.Property<Guid>("QueueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("QueueId", "TeamId");
+
+                    b.HasIndex("TeamId");
+
+                    b.ToTable("QueueTeams");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.RoutingRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("QueueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("QueueId");
+
+                    b.ToTable("RoutingRules");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.WorkQueue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("MaxHops")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("ReassignAfterMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RequiredSkills")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Strategy")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("WeighByPriority")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Queues", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Platform.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -956,6 +1107,11 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Pishkhan.Features.Routing.WorkQueue", null)
+                        .WithMany()
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Pishkhan.Features.Cases.CaseStatus", "Status")
                         .WithMany()
                         .HasForeignKey("StatusId")
@@ -1053,6 +1209,47 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Routing.AgentProfile", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Identity.AppUser", "User")
+                        .WithOne()
+                        .HasForeignKey("Pishkhan.Features.Routing.AgentProfile", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.QueueTeam", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Routing.WorkQueue", "Queue")
+                        .WithMany("Teams")
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pishkhan.Features.Identity.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Queue");
+
+                    b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.RoutingRule", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Routing.WorkQueue", "Queue")
+                        .WithMany()
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Queue");
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Cases.TimelineEntry", b =>
                 {
                     b.Navigation("Attachments");
@@ -1071,6 +1268,11 @@ namespace Pishkhan.Migrations.Postgres.Migrations
             modelBuilder.Entity("Pishkhan.Features.Identity.Team", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.WorkQueue", b =>
+                {
+                    b.Navigation("Teams");
                 });
 #pragma warning restore 612, 618
         }

@@ -287,7 +287,13 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AssignedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("CategoryId")
@@ -335,8 +341,17 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("QueueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RoutingHops")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
@@ -389,6 +404,8 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.HasIndex("StatusId", "CreatedAt");
 
                     b.HasIndex("TeamId", "CreatedAt");
+
+                    b.HasIndex("QueueId", "OwnerId", "QueuedAt");
 
                     b.ToTable("Cases");
                 });
@@ -766,6 +783,140 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.ToTable("TeamMembers");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Routing.AgentProfile", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastAssignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Presence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PresenceChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Skills")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AgentProfiles");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.QueueTeam", b =>
+                {
+                    b.Property<Guid>("QueueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("QueueId", "TeamId");
+
+                    b.HasIndex("TeamId");
+
+                    b.ToTable("QueueTeams");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.RoutingRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("QueueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("QueueId");
+
+                    b.ToTable("RoutingRules");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.WorkQueue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxHops")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReassignAfterMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequiredSkills")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Strategy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WeighByPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Queues", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Platform.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -942,6 +1093,11 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Pishkhan.Features.Routing.WorkQueue", null)
+                        .WithMany()
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Pishkhan.Features.Cases.CaseStatus", "Status")
                         .WithMany()
                         .HasForeignKey("StatusId")
@@ -1039,6 +1195,47 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Routing.AgentProfile", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Identity.AppUser", "User")
+                        .WithOne()
+                        .HasForeignKey("Pishkhan.Features.Routing.AgentProfile", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.QueueTeam", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Routing.WorkQueue", "Queue")
+                        .WithMany("Teams")
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pishkhan.Features.Identity.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Queue");
+
+                    b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.RoutingRule", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Routing.WorkQueue", "Queue")
+                        .WithMany()
+                        .HasForeignKey("QueueId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Queue");
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Cases.TimelineEntry", b =>
                 {
                     b.Navigation("Attachments");
@@ -1057,6 +1254,11 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Pishkhan.Features.Identity.Team", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Routing.WorkQueue", b =>
+                {
+                    b.Navigation("Teams");
                 });
 #pragma warning restore 612, 618
         }

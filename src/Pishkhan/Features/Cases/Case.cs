@@ -40,6 +40,20 @@ public sealed class Case : IAudited
     public DateTime? ResolvedAt { get; set; }
     public DateTime? ClosedAt { get; set; }
 
+    /// <summary>The queue the case waits in or was assigned from (routing).</summary>
+    public Guid? QueueId { get; set; }
+
+    /// <summary>When the case (last) entered its queue without an owner; waiting time counts from here.</summary>
+    public DateTime? QueuedAt { get; set; }
+
+    /// <summary>When the current owner got it, and when they accepted it (or answered, which also accepts).</summary>
+    public DateTime? AssignedAt { get; set; }
+
+    public DateTime? AcceptedAt { get; set; }
+
+    /// <summary>How many times the case went back to its queue because nobody accepted it in time.</summary>
+    public int RoutingHops { get; set; }
+
     /// <summary>Concurrency token: every update increments it, and a stale edit is refused.</summary>
     public int Version { get; set; }
 

@@ -29,6 +29,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.HasIndex(c => new { c.ContactId, c.CreatedAt });
         builder.HasIndex(c => new { c.AccountId, c.CreatedAt });
         builder.HasIndex(c => new { c.Priority, c.CreatedAt });
+        builder.HasOne<Routing.WorkQueue>().WithMany().HasForeignKey(c => c.QueueId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.QueueId, c.OwnerId, c.QueuedAt });
     }
 }
 

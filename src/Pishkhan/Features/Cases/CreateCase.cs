@@ -28,7 +28,7 @@ public sealed record CreateCaseRequest(
 /// Opens a case: validates every field against the database, numbers it, writes the case, its first timeline
 /// entry, its audit rows and (when given) the idempotency record in one transaction.
 /// </summary>
-public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Routing.RoutingSignals routing)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
     {
@@ -150,6 +150,7 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             return await ReplayAsync(db, request, actor, idempotencyKey, ct) ?? throw new InvalidOperationException("Idempotent create failed without a stored result.");
         }
 
+        routing.CaseCreated(entity.Id); // queue and agent are chosen right after, off the request's path
         // Everything the answer shows was read or written above; reading the case back would only repeat it.
         return new CaseDto(
             entity.Id, entity.Number, entity.Subject, entity.Description, entity.Channel, references.Category, entity.Product,

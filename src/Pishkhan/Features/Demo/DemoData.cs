@@ -4,6 +4,7 @@ using Pishkhan.Features.Accounts;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Routing;
 using Pishkhan.Platform.Data;
 using Pishkhan.Platform.Text;
 
@@ -77,6 +78,19 @@ public sealed class DemoData(IDbContextFactory<PishkhanDbContext> dbFactory, Use
             Bootstrap.Check(await users.CreateAsync(user, password));
             agents.Add(user);
             db.TeamMembers.Add(new TeamMember { TeamId = teams[p.Team].Id, UserId = user.Id });
+            db.AgentProfiles.Add(new AgentProfile
+            {
+                UserId = user.Id,
+                Capacity = 8,
+                Skills = new() { [$"language:{p.Lang}"] = 5, [p.Lang == "fa" ? "language:en" : "language:fa"] = p.Lang == "fa" ? 3 : 1 },
+            });
+        }
+
+        // Every demo team works the default queue, so a new case reaches whoever is online.
+        var defaultQueue = await db.Queues.FirstOrDefaultAsync(q => q.IsDefault, ct);
+        foreach (var team in teams.Where(_ => defaultQueue is not null))
+        {
+            db.QueueTeams.Add(new QueueTeam { QueueId = defaultQueue!.Id, TeamId = team.Id });
         }
 
         var accounts = new List<Account>();

@@ -18,3 +18,21 @@ public sealed class JsonDictionaryComparer() : ValueComparer<Dictionary<string, 
     (a, b) => a == null ? b == null : b != null && a.Count == b.Count && !a.Except(b).Any(),
     v => v.Aggregate(0, (hash, pair) => hash ^ HashCode.Combine(pair.Key, pair.Value)),
     v => new Dictionary<string, string>(v));
+
+/// <summary>Stores a small structured value (a list of conditions, a skill map) as one JSON text column.</summary>
+public sealed class JsonColumnConverter<T>() : ValueConverter<T, string>(
+    v => JsonSerializer.Serialize(v, JsonColumn.Options),
+    v => JsonSerializer.Deserialize<T>(v, JsonColumn.Options)!)
+    where T : class;
+
+/// <summary>Compares JSON-stored values by their JSON, so a change inside a list is saved.</summary>
+public sealed class JsonColumnComparer<T>() : ValueComparer<T>(
+    (a, b) => JsonSerializer.Serialize(a, JsonColumn.Options) == JsonSerializer.Serialize(b, JsonColumn.Options),
+    v => JsonSerializer.Serialize(v, JsonColumn.Options).GetHashCode(StringComparison.Ordinal),
+    v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonColumn.Options), JsonColumn.Options)!)
+    where T : class;
+
+public static class JsonColumn
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

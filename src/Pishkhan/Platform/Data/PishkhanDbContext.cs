@@ -6,6 +6,7 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Routing;
 using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Idempotency;
 
@@ -30,6 +31,10 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<WorkCalendar> Calendars => Set<WorkCalendar>();
+    public DbSet<WorkQueue> Queues => Set<WorkQueue>();
+    public DbSet<QueueTeam> QueueTeams => Set<QueueTeam>();
+    public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
+    public DbSet<AgentProfile> AgentProfiles => Set<AgentProfile>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;

@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+
+namespace Pishkhan.Features.Routing;
+
+/// <summary>
+/// Work for the router that should not hold up the request that caused it: "queue Q has a new case", "agent A came
+/// online". Writers post here after their commit; <see cref="RoutingWorker"/> acts on it within milliseconds.
+/// </summary>
+public sealed class RoutingSignals
+{
+    private readonly Channel<RoutingSignal> _channel =
+        Channel.CreateBounded<RoutingSignal>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>
+    /// A new case to put in a queue. Dropping a signal under extreme load, or losing it in a crash, is safe: the
+    /// periodic sweep routes every unrouted case and offers every queue again.
+    /// </summary>
+    public void CaseCreated(Guid caseId) => _channel.Writer.TryWrite(new RoutingSignal(caseId, null, null));
+
+    public void QueueHasWork(Guid queueId) => _channel.Writer.TryWrite(new RoutingSignal(null, queueId, null));
+
+    public void AgentAvailable(Guid userId) => _channel.Writer.TryWrite(new RoutingSignal(null, null, userId));
+
+    internal ChannelReader<RoutingSignal> Reader => _channel.Reader;
+}
+
+internal readonly record struct RoutingSignal(Guid? CaseId, Guid? QueueId, Guid? AgentId);
+
+/// <summary>
+/// Runs assignment when signalled and sweeps every <see cref="SweepInterval"/>: returns unaccepted cases to their
+/// queues and offers every queue's waiting cases again (a shift opening is noticed here).
+/// </summary>
+public sealed class RoutingWorker(RoutingService router, RoutingSignals signals, TimeProvider clock, ILogger<RoutingWorker> log) : BackgroundService
+{
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sweeping = SweepLoopAsync(stoppingToken);
+        await foreach (var (caseId, queueId, agentId) in signals.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                if (caseId is { } created)
+                {
+                    await router.RouteNewCaseAsync(created, assign: true, stoppingToken);
+                }
+                else if (queueId is { } queue)
+                {
+                    await router.AssignWaitingAsync(queue, stoppingToken);
+                }
+                else if (agentId is { } agent)
+                {
+                    await router.AssignForAgentAsync(agent, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Routing failed for case {CaseId} / queue {QueueId} / agent {AgentId}; the next sweep retries.", caseId, queueId, agentId);
+            }
+        }
+
+        await sweeping;
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SweepInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await router.SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "The routing sweep failed; it runs again in {Interval}.", SweepInterval);
+            }
+        }
+    }
+}
