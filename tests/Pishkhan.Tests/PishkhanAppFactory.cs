@@ -7,8 +7,10 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -35,6 +37,8 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pishkhan-tests", Guid.NewGuid().ToString("N"));
     private readonly string? _postgres;
     private readonly bool _seedDemo;
+    private readonly TimeProvider? _clock;
+    private readonly bool _ownsDatabase = true;
 
     public PishkhanAppFactory()
         : this(seedDemo: false)
@@ -49,6 +53,26 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         {
             _postgres = new NpgsqlConnectionStringBuilder(server) { Database = $"pishkhan_test_{Guid.NewGuid():N}" }.ConnectionString;
         }
+    }
+
+    /// <summary>The app on a clock the test moves (see <see cref="TestClock"/>).</summary>
+    internal PishkhanAppFactory(TimeProvider clock)
+        : this(seedDemo: false)
+    {
+        _clock = clock;
+    }
+
+    /// <summary>
+    /// A second app process on the same database as <paramref name="other"/> (the same PostgreSQL database, or the same
+    /// SQLite file), with its own services, background workers and in-process locks. It never drops the database.
+    /// </summary>
+    internal PishkhanAppFactory(PishkhanAppFactory other)
+        : this(seedDemo: false)
+    {
+        _postgres = other._postgres;
+        _dataDirectory = other._dataDirectory;
+        _clock = other._clock;
+        _ownsDatabase = false;
     }
 
     public static bool OnPostgres => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES"));
@@ -66,12 +90,20 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Pishkhan:Attachments:MaxBytes", "1024");
         builder.UseSetting("Database:Provider", _postgres is null ? "Sqlite" : "Postgres");
         builder.UseSetting("Database:ConnectionString", _postgres ?? "");
+        if (_clock is not null)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(_clock);
+            });
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && _postgres is not null)
+        if (disposing && _postgres is not null && _ownsDatabase)
         {
             NpgsqlConnection.ClearAllPools();
             using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_postgres) { Database = "postgres" }.ConnectionString);

@@ -269,7 +269,15 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
             .Where(c => c.QueueId != null && c.OwnerId != null && c.AssignedAt != null && c.AcceptedAt == null
                 && c.Status!.Category < StatusCategory.Resolved)
             .Join(db.Queues.Where(q => q.ReassignAfterMinutes != null), c => c.QueueId, q => q.Id, (c, q) => new { Case = c, Queue = q })
-            .Join(db.Users, x => x.Case.OwnerId, u => u.Id, (x, u) => new { x.Case, x.Queue, OwnerName = u.DisplayName, u.CalendarId })
+            .Join(db.Users, x => x.Case.OwnerId, u => u.Id, (x, u) => new
+            {
+                x.Case,
+                x.Queue,
+                OwnerName = u.DisplayName,
+                CalendarId = u.CalendarId ?? db.TeamMembers
+                    .Where(m => m.UserId == u.Id && m.Team!.CalendarId != null && db.QueueTeams.Any(qt => qt.QueueId == x.Queue.Id && qt.TeamId == m.TeamId))
+                    .OrderBy(m => m.TeamId).Select(m => m.Team!.CalendarId).FirstOrDefault(),
+            })
             .Take(1000)
             .ToListAsync(ct);
         var count = 0;
@@ -385,13 +393,24 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         return supervisor is null ? null : (supervisor.Id, supervisor.DisplayName);
     }
 
-    /// <summary>The queue's agents as routing sees them now: presence, shift, load by the queue's weighting, skills.</summary>
+    /// <summary>
+    /// The queue's agents as routing sees them now: presence, shift, load by the queue's weighting, skills. An agent's
+    /// shift is their own calendar, else the calendar of their team that serves the queue (so a queue served by a Tehran
+    /// and a Berlin team follows the sun), else none: always in shift.
+    /// </summary>
     private async Task<AgentPool> AgentsAsync(PishkhanDbContext db, WorkQueue queue, CancellationToken ct)
     {
         var teamIds = queue.Teams.Select(t => t.TeamId).ToList();
         var people = await db.AgentProfiles.AsNoTracking()
             .Where(p => p.User!.IsActive && db.TeamMembers.Any(m => m.UserId == p.UserId && teamIds.Contains(m.TeamId)))
-            .Select(p => new { Profile = p, p.User!.DisplayName, p.User.CalendarId })
+            .Select(p => new
+            {
+                Profile = p,
+                p.User!.DisplayName,
+                p.User.CalendarId,
+                TeamCalendarId = db.TeamMembers.Where(m => m.UserId == p.UserId && teamIds.Contains(m.TeamId) && m.Team!.CalendarId != null)
+                    .OrderBy(m => m.TeamId).Select(m => m.Team!.CalendarId).FirstOrDefault(),
+            })
             .ToListAsync(ct);
         var ids = people.Select(p => p.Profile.UserId).ToList();
         var held = await db.Cases
@@ -403,7 +422,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         var pool = new AgentPool();
         foreach (var person in people)
         {
-            var calendar = await calendars.ForCalendarAsync(person.CalendarId, ct);
+            var calendar = await calendars.ForCalendarAsync(person.CalendarId ?? person.TeamCalendarId, ct);
             var load = held.Where(h => h.OwnerId == person.Profile.UserId).Sum(h => h.Count * CaseWeights.Of(h.Priority, queue.WeighByPriority));
             pool.Add(
                 new AgentSnapshot(person.Profile.UserId, person.Profile.Presence, calendar?.Calendar.IsOpen(now) ?? true,
