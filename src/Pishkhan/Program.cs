@@ -74,6 +74,8 @@ builder.Services.AddAuthorization(o =>
     {
         o.AddPolicy(scope, p => p.RequireAuthenticatedUser().RequireClaim(Actor.ScopeClaim, scope));
     }
+
+    o.AddPolicy(Actor.SupervisorPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx => Actor.FromPrincipal(ctx.User).SeesAllCases));
 });
 builder.Services.AddCascadingAuthenticationState();
 

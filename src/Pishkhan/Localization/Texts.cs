@@ -229,6 +229,33 @@ public sealed class Texts
         ["timeline.field.owner"] = ("Owner", "مسئول"),
         ["timeline.field.team"] = ("Team", "تیم"),
         ["timeline.field.priority"] = ("Priority", "اولویت"),
+
+        // Routing: presence, next case, queue board
+        ["nav.queues"] = ("Queue board", "صف‌ها"),
+        ["presence.label"] = ("Your presence", "وضعیت حضور شما"),
+        ["presence.Online"] = ("Online", "آنلاین"),
+        ["presence.Away"] = ("Away", "دور از میز"),
+        ["presence.Offline"] = ("Offline", "آفلاین"),
+        ["routing.nextCase"] = ("Next case", "درخواست بعدی"),
+        ["routing.nothingWaiting"] = ("Nothing is waiting in your queues that you can take.", "در صف‌های شما درخواستی که بتوانید بردارید در انتظار نیست."),
+        ["strategy.RoundRobin"] = ("Round robin", "نوبتی"),
+        ["strategy.LeastLoaded"] = ("Least loaded", "کم‌بارترین"),
+        ["strategy.MostSkilled"] = ("Most skilled", "ماهرترین"),
+        ["board.title"] = ("Queue board", "تابلوی صف‌ها"),
+        ["board.intro"] = ("What waits in each queue, and who is online to take it. Refreshes every 10 seconds; reassign a case by hand from its page.", "آنچه در هر صف منتظر است و چه کسی برای پاسخ آنلاین است. هر ۱۰ ثانیه تازه می‌شود؛ برای واگذاری دستی، مسئول را در صفحهٔ درخواست تغییر دهید."),
+        ["board.refreshed"] = ("Updated", "به‌روزرسانی"),
+        ["board.refresh"] = ("Refresh", "تازه‌سازی"),
+        ["board.waiting"] = ("Waiting", "در انتظار"),
+        ["board.longestWait"] = ("Longest wait", "طولانی‌ترین انتظار"),
+        ["board.online"] = ("Available", "در دسترس"),
+        ["board.noAgents"] = ("No agents serve this queue yet: add teams to it and give their members an agent profile.", "هنوز کارشناسی به این صف خدمت نمی‌دهد: تیمی به آن بیفزایید و برای اعضایش نمایهٔ کارشناس بسازید."),
+        ["board.outOfShift"] = ("out of shift", "خارج از شیفت"),
+        ["board.assignNow"] = ("Assign waiting cases now", "واگذاری درخواست‌های منتظر"),
+        ["board.assigned"] = ("Assigned", "واگذار شد"),
+        ["board.hours"] = ("h", " ساعت"),
+        ["board.minutes"] = ("m", " دقیقه"),
+        ["timeline.field.queue"] = ("Queue", "صف"),
+        ["timeline.field.routing"] = ("Routing", "مسیریابی"),
     }.ToFrozenDictionary();
 
     /// <summary>The text for the reader's language; an unknown key shows itself in brackets so it is noticed.</summary>

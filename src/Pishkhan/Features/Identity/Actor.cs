@@ -13,6 +13,9 @@ public sealed record Actor(Guid? UserId, Guid? ApiKeyId, string Name, UserRole R
     public const string ScopeClaim = "scope";
     public const string LanguageClaim = "pishkhan:lang";
 
+    /// <summary>The authorisation policy of pages and endpoints for supervisors and admins (and API keys).</summary>
+    public const string SupervisorPolicy = "supervisor";
+
     /// <summary>Supervisors, admins and API keys see every case; agents see their teams' and their own.</summary>
     public bool SeesAllCases => ApiKeyId is not null || Role >= UserRole.Supervisor;
 

@@ -82,22 +82,10 @@ public static class RoutingEndpoints
             })
             .WithName("SetMyPresence").WithSummary("online, away or offline; online agents inside their shift and under capacity get cases.");
         agent.MapPost("/me/next-case", async Task<Results<Ok<NextCaseDto>, NoContent, NotFound>> (
-                RoutingService router, Features.Cases.GetCase cases, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var actor = Actor.FromPrincipal(user);
-                if (actor.UserId is not { } userId)
-                {
-                    return TypedResults.NotFound();
-                }
-
-                if (await router.PullNextAsync(userId, ct) is not { } caseId)
-                {
-                    return TypedResults.NoContent();
-                }
-
-                var taken = await cases.ByIdAsync(caseId, actor, ct);
-                return taken is null ? TypedResults.NoContent() : TypedResults.Ok(new NextCaseDto(taken.Id, taken.Number));
-            })
+                RoutingService router, ClaimsPrincipal user, CancellationToken ct) =>
+                Actor.FromPrincipal(user).UserId is not { } userId ? TypedResults.NotFound()
+                : await router.PullNextAsync(userId, ct) is { } taken ? TypedResults.Ok(taken)
+                : TypedResults.NoContent())
             .WithName("PullNextCase").WithSummary("Takes the top waiting case of your queues that you have the skills and room for; 204 when there is none.");
         agent.MapPost("/cases/{id:guid}/accept", async (Guid id, RoutingService router, ClaimsPrincipal user, CancellationToken ct) =>
                 (await router.AcceptAsync(id, Actor.FromPrincipal(user), ct)).ToHttp())

@@ -168,7 +168,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
     /// "Next case": the agent pulls the top waiting case of their queues that they have the skills and the room for,
     /// whatever their presence. Null when there is none.
     /// </summary>
-    public async Task<Guid?> PullNextAsync(Guid userId, CancellationToken ct = default)
+    public async Task<NextCaseDto?> PullNextAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Actor = Actor.System;
@@ -201,7 +201,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
             await db.AgentProfiles.Where(p => p.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LastAssignedAt, now), ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return entity.Id;
+            return new NextCaseDto(entity.Id, entity.Number);
         }
 
         return null;
