@@ -347,6 +347,9 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.Property<int>("Priority")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("PriorityOverridden")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Product")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -927,6 +930,119 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.ToTable("Queues", (string)null);
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Triage.CategorisationRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AddTags")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("SetCategoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SetProduct")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("SetCategoryId");
+
+                    b.ToTable("CategorisationRules");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Triage.ClassifierModel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("CategoriesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("HeldOutCases")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Model")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TrainedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("TrainingCases")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TrainedAt");
+
+                    b.ToTable("ClassifierModels");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Triage.TriageSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ClassifierApplies")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("ClassifierThreshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("PriorityMatrixJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TriageSettings");
+                });
+
             modelBuilder.Entity("Pishkhan.Platform.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1248,6 +1364,14 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Queue");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Triage.CategorisationRule", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Cases.Category", null)
+                        .WithMany()
+                        .HasForeignKey("SetCategoryId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Cases.TimelineEntry", b =>

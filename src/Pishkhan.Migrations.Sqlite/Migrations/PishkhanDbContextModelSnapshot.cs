@@ -337,6 +337,9 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("PriorityOverridden")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Product")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -917,6 +920,119 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.ToTable("Queues", (string)null);
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Triage.CategorisationRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddTags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SetCategoryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetProduct")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("SetCategoryId");
+
+                    b.ToTable("CategorisationRules");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Triage.ClassifierModel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("CategoriesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HeldOutCases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Model")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrainingCases")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TrainedAt");
+
+                    b.ToTable("ClassifierModels");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Triage.TriageSettings", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ClassifierApplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ClassifierThreshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PriorityMatrixJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TriageSettings");
+                });
+
             modelBuilder.Entity("Pishkhan.Platform.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1234,6 +1350,14 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Queue");
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Triage.CategorisationRule", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Cases.Category", null)
+                        .WithMany()
+                        .HasForeignKey("SetCategoryId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Cases.TimelineEntry", b =>

@@ -22,6 +22,9 @@ public sealed class Case : IAudited
     public Level Urgency { get; set; } = Level.Medium;
     public Level Impact { get; set; } = Level.Medium;
     public Priority Priority { get; set; } = Priority.Medium;
+
+    /// <summary>Someone set the priority by hand; it holds until urgency or impact change, then the matrix decides again.</summary>
+    public bool PriorityOverridden { get; set; }
     public Guid StatusId { get; set; }
     public CaseStatus? Status { get; set; }
     public Guid? OwnerId { get; set; }
@@ -72,11 +75,17 @@ public enum CaseChannel
     Api = 7,
 }
 
+/// <summary>
+/// A step of the urgency or impact scale, most severe first. The priority matrix (Features/Triage) uses 2–5 of them
+/// per axis; the default 3 × 3 uses High, Medium and Low, whose stored numbers predate the other two.
+/// </summary>
 public enum Level
 {
+    Critical = 0,
     High = 1,
     Medium = 2,
     Low = 3,
+    Minimal = 4,
 }
 
 /// <summary>Case priority; the numeric order sorts the most urgent first.</summary>

@@ -32,7 +32,8 @@ public sealed record CaseDto(
     DateTime? FirstResponseAt,
     DateTime? ResolvedAt,
     DateTime? ClosedAt,
-    int Version)
+    int Version,
+    bool PriorityOverridden = false)
 {
     /// <summary>One projection for every read, so the list, the page and the API never drift apart.</summary>
     public static readonly Expression<Func<Case, CaseDto>> Projection = c => new CaseDto(
@@ -58,7 +59,8 @@ public sealed record CaseDto(
         c.FirstResponseAt,
         c.ResolvedAt,
         c.ClosedAt,
-        c.Version);
+        c.Version,
+        c.PriorityOverridden);
 }
 
 public sealed record AttachmentDto(Guid Id, string FileName, string ContentType, long Size, DateTime CreatedAt);

@@ -28,7 +28,8 @@ public sealed record CreateCaseRequest(
 /// Opens a case: validates every field against the database, numbers it, writes the case, its first timeline
 /// entry, its audit rows and (when given) the idempotency record in one transaction.
 /// </summary>
-public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Routing.RoutingSignals routing)
+public sealed class CreateCase(
+    IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Routing.RoutingSignals routing, Triage.PriorityMatrices matrices, Triage.Intake intake)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
     {
@@ -52,15 +53,21 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         errors.MaxLength("description", request.Description, CaseRules.DescriptionMaxLength);
         errors.MaxLength("product", request.Product, 200);
         var channel = ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
-        var urgency = ParseOrDefault(errors, "urgency", request.Urgency, Level.Medium);
-        var impact = ParseOrDefault(errors, "impact", request.Impact, Level.Medium);
-        var priority = ParseOrDefault(errors, "priority", request.Priority, CaseRules.PriorityFrom(urgency, impact));
+        var matrix = await matrices.CurrentAsync(ct);
+        var urgency = ParseLevel(errors, "urgency", request.Urgency, matrix.Urgency);
+        var impact = ParseLevel(errors, "impact", request.Impact, matrix.Impact);
+        Priority? requestedPriority = string.IsNullOrWhiteSpace(request.Priority) ? null : ParseOrDefault(errors, "priority", request.Priority, Priority.Medium);
+        var (priority, priorityOverridden) = Triage.CasePriority.OnCreate(matrix, urgency, impact, requestedPriority);
+        if (priorityOverridden && !Triage.CasePriority.MayOverride(actor))
+        {
+            errors.Add("priority", $"Only supervisors and admins may override the priority; urgency × impact give '{Triage.PriorityMatrix.Key(matrix.PriorityOf(urgency, impact))}'.");
+        }
         CaseRules.ValidateTags(errors, "tags", request.Tags);
         CaseRules.ValidateCustomFields(errors, "customFields", request.CustomFields);
 
         var contact = request.ContactId is { } contactId
             ? await db.Contacts.AsNoTracking().Where(c => c.Id == contactId)
-                .Select(c => new { c.Id, c.Name, c.AccountId, AccountName = c.Account == null ? null : c.Account.Name }).FirstOrDefaultAsync(ct)
+                .Select(c => new { c.Id, c.Name, c.AccountId, AccountName = c.Account == null ? null : c.Account.Name, AccountTier = c.Account == null ? null : c.Account.Tier }).FirstOrDefaultAsync(ct)
             : null;
         if (request.ContactId is null)
         {
@@ -85,6 +92,20 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             return errors;
         }
 
+        // Categorisation rules, then the classifier, fill in category, product and tags before routing reads them.
+        var triage = await intake.CategoriseAsync(db, new Triage.IntakeCase(
+            request.Subject!.Trim(), request.Description?.Trim() ?? "", channel, request.CategoryId,
+            string.IsNullOrWhiteSpace(request.Product) ? null : request.Product.Trim(), CaseRules.CleanTags(request.Tags ?? []),
+            contact!.Id, contact.AccountTier, priority, request.TeamId), ct);
+        if (triage.CategoryId != request.CategoryId)
+        {
+            references = references with
+            {
+                Category = await db.Categories.AsNoTracking().Where(c => c.Id == triage.CategoryId)
+                .Select(c => new CategoryRef(c.Id, c.Name, c.NameFa)).FirstOrDefaultAsync(ct)
+            };
+        }
+
         // Whole microseconds, as PostgreSQL stores them, so the answer equals what a later read returns.
         var now = clock.GetUtcNow().UtcDateTime;
         now = now.AddTicks(-(now.Ticks % 10));
@@ -95,17 +116,18 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             Subject = request.Subject!.Trim(),
             Description = request.Description?.Trim() ?? "",
             Channel = channel,
-            CategoryId = request.CategoryId,
-            Product = string.IsNullOrWhiteSpace(request.Product) ? null : request.Product.Trim(),
+            CategoryId = triage.CategoryId,
+            Product = triage.Product,
             Urgency = urgency,
             Impact = impact,
             Priority = priority,
+            PriorityOverridden = priorityOverridden,
             StatusId = status!.Id,
             OwnerId = request.OwnerId,
             TeamId = request.TeamId,
             ContactId = contact!.Id,
             AccountId = contact.AccountId,
-            Tags = CaseRules.CleanTags(request.Tags ?? []),
+            Tags = triage.Tags.ToList(),
             CustomFields = request.CustomFields ?? [],
             CreatedAt = now,
             UpdatedAt = now,
@@ -124,6 +146,20 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             AuthorName = actor.Name,
             CreatedAt = now,
         });
+        if (triage.Explanation is { } explanation)
+        {
+            db.TimelineEntries.Add(new TimelineEntry
+            {
+                CaseId = entity.Id,
+                Kind = TimelineKind.Event,
+                Field = "categorised",
+                NewValue = explanation,
+                AuthorUserId = actor.UserId,
+                AuthorName = actor.Name,
+                CreatedAt = now,
+            });
+        }
+
         if (idempotencyKey is not null)
         {
             db.IdempotencyRecords.Add(new IdempotencyRecord
@@ -158,7 +194,7 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             references.Owner, references.Team, new Ref(contact.Id, contact.Name),
             contact.AccountId is { } accountId ? new Ref(accountId, contact.AccountName!) : null,
             entity.Tags, entity.CustomFields, entity.CreatedAt, entity.UpdatedAt, entity.FirstResponseAt, entity.ResolvedAt,
-            entity.ClosedAt, entity.Version);
+            entity.ClosedAt, entity.Version, entity.PriorityOverridden);
     }
 
     internal static string SearchTextOf(Case c) => PersianText.NormalizeForSearch($"{c.Number} {c.Subject} {c.Description}");
@@ -177,6 +213,23 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         }
 
         return await db.Cases.AsNoTracking().Where(c => c.Id == record.ResourceId).Select(CaseDto.Projection).FirstAsync(ct);
+    }
+
+    /// <summary>A level must be on the matrix's axis; none given is the axis' middle level.</summary>
+    internal static Level ParseLevel(FieldErrors errors, string field, string? value, IReadOnlyList<Triage.MatrixLevel> axis)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Triage.PriorityMatrix.MiddleOf(axis);
+        }
+
+        if (CaseRules.TryParse<Level>(value, out var level) && axis.Any(l => l.Level == level))
+        {
+            return level;
+        }
+
+        errors.Add(field, $"'{value}' is not a valid {field}; use one of: {string.Join(", ", axis.Select(l => Triage.PriorityMatrix.Key(l.Level)))}.");
+        return Triage.PriorityMatrix.MiddleOf(axis);
     }
 
     private static TEnum ParseOrDefault<TEnum>(FieldErrors errors, string field, string? value, TEnum fallback)

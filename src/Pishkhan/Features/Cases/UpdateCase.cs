@@ -181,7 +181,7 @@ public sealed record CaseChanges
 /// Edits a case. Status, owner, team and priority changes also go on the timeline; every field change goes to
 /// the audit history. Entering a resolved or closed status stamps the time; leaving it reopens the case.
 /// </summary>
-public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Triage.PriorityMatrices matrices)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(Guid caseId, CaseChanges changes, Actor actor, CancellationToken ct = default)
     {
@@ -220,6 +220,29 @@ public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         if (changes.CustomFields.IsSet)
         {
             CaseRules.ValidateCustomFields(errors, "customFields", changes.CustomFields.Value);
+        }
+
+        var matrix = await matrices.CurrentAsync(ct);
+        var urgency = changes.Urgency.IsSet ? changes.Urgency.Value : entity.Urgency;
+        var impact = changes.Impact.IsSet ? changes.Impact.Value : entity.Impact;
+        if (changes.Urgency.IsSet && changes.Urgency.Value != entity.Urgency && !matrix.HasUrgency(urgency))
+        {
+            errors.Add("urgency", $"'{Triage.PriorityMatrix.Key(urgency)}' is not on the priority matrix; use one of: {string.Join(", ", matrix.Urgency.Select(l => Triage.PriorityMatrix.Key(l.Level)))}.");
+        }
+
+        if (changes.Impact.IsSet && changes.Impact.Value != entity.Impact && !matrix.HasImpact(impact))
+        {
+            errors.Add("impact", $"'{Triage.PriorityMatrix.Key(impact)}' is not on the priority matrix; use one of: {string.Join(", ", matrix.Impact.Select(l => Triage.PriorityMatrix.Key(l.Level)))}.");
+        }
+
+        var levelsChanged = urgency != entity.Urgency || impact != entity.Impact;
+        Priority? requestedPriority = changes.Priority.IsSet ? changes.Priority.Value : null;
+        var (priority, priorityOverridden) = Triage.CasePriority.OnUpdate(
+            matrix, urgency, impact, entity.Priority, entity.PriorityOverridden, levelsChanged, requestedPriority);
+        // Re-sending the priority the case already has, with the same urgency and impact, changes nothing and is allowed.
+        if (requestedPriority is { } requested && priorityOverridden && (requested != entity.Priority || levelsChanged) && !Triage.CasePriority.MayOverride(actor))
+        {
+            errors.Add("priority", $"Only supervisors and admins may override the priority; urgency × impact give '{Triage.PriorityMatrix.Key(matrix.PriorityOf(urgency, impact))}'.");
         }
 
         CaseStatus? newStatus = null;
@@ -306,17 +329,10 @@ public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         }
 
         var oldPriority = entity.Priority;
-        if (changes.Urgency.IsSet || changes.Impact.IsSet)
-        {
-            entity.Urgency = changes.Urgency.IsSet ? changes.Urgency.Value : entity.Urgency;
-            entity.Impact = changes.Impact.IsSet ? changes.Impact.Value : entity.Impact;
-            entity.Priority = CaseRules.PriorityFrom(entity.Urgency, entity.Impact);
-        }
-
-        if (changes.Priority.IsSet)
-        {
-            entity.Priority = changes.Priority.Value;
-        }
+        entity.Urgency = urgency;
+        entity.Impact = impact;
+        entity.Priority = priority;
+        entity.PriorityOverridden = priorityOverridden;
 
         Event("priority", oldPriority.ToString(), entity.Priority.ToString());
 

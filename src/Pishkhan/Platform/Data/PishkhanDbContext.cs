@@ -35,6 +35,9 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<QueueTeam> QueueTeams => Set<QueueTeam>();
     public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
     public DbSet<AgentProfile> AgentProfiles => Set<AgentProfile>();
+    public DbSet<Features.Triage.TriageSettings> TriageSettings => Set<Features.Triage.TriageSettings>();
+    public DbSet<Features.Triage.CategorisationRule> CategorisationRules => Set<Features.Triage.CategorisationRule>();
+    public DbSet<Features.Triage.ClassifierModel> ClassifierModels => Set<Features.Triage.ClassifierModel>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;
