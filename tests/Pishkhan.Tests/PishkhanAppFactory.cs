@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -35,20 +36,39 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pishkhan-tests", Guid.NewGuid().ToString("N"));
     private readonly string? _postgres;
     private readonly bool _seedDemo;
+    private readonly bool _ownsDatabase = true;
+    private readonly TimeProvider? _clock;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
     public PishkhanAppFactory()
         : this(seedDemo: false)
     {
     }
 
-    internal PishkhanAppFactory(bool seedDemo)
+    /// <param name="seedDemo">Seed the demo data on start.</param>
+    /// <param name="clock">A clock the test moves (replaces <see cref="TimeProvider.System"/>).</param>
+    /// <param name="settings">Extra configuration, e.g. <c>Pishkhan:Sla:Background = false</c>.</param>
+    internal PishkhanAppFactory(bool seedDemo, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _seedDemo = seedDemo;
+        _clock = clock;
+        _settings = settings;
         var server = Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(server))
         {
             _postgres = new NpgsqlConnectionStringBuilder(server) { Database = $"pishkhan_test_{Guid.NewGuid():N}" }.ConnectionString;
         }
+    }
+
+    /// <summary>A second app process on the same database (and data directory) as <paramref name="first"/>, which owns and drops it.</summary>
+    internal PishkhanAppFactory(PishkhanAppFactory first, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        _dataDirectory = first._dataDirectory;
+        _postgres = first._postgres;
+        _seedDemo = false;
+        _ownsDatabase = false;
+        _clock = clock ?? first._clock;
+        _settings = settings ?? first._settings;
     }
 
     public static bool OnPostgres => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES"));
@@ -66,12 +86,21 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Pishkhan:Attachments:MaxBytes", "1024");
         builder.UseSetting("Database:Provider", _postgres is null ? "Sqlite" : "Postgres");
         builder.UseSetting("Database:ConnectionString", _postgres ?? "");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && _postgres is not null)
+        if (disposing && _postgres is not null && _ownsDatabase)
         {
             NpgsqlConnection.ClearAllPools();
             using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_postgres) { Database = "postgres" }.ConnectionString);

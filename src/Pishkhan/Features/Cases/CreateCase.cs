@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Api;
 using Pishkhan.Platform.Data;
 using Pishkhan.Platform.Idempotency;
@@ -28,7 +29,7 @@ public sealed record CreateCaseRequest(
 /// Opens a case: validates every field against the database, numbers it, writes the case, its first timeline
 /// entry, its audit rows and (when given) the idempotency record in one transaction.
 /// </summary>
-public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine sla, TimeProvider clock)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
     {
@@ -137,6 +138,7 @@ public sealed class CreateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             });
         }
 
+        await sla.ApplyAsync(db, entity, now, ct: ct);
         try
         {
             await db.SaveChangesAsync(ct);

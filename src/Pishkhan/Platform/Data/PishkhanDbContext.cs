@@ -6,6 +6,8 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Notifications;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Idempotency;
 
@@ -30,6 +32,12 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<WorkCalendar> Calendars => Set<WorkCalendar>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<SlaInstance> SlaInstances => Set<SlaInstance>();
+    public DbSet<SlaTimer> SlaTimers => Set<SlaTimer>();
+    public DbSet<SlaRecalculation> SlaRecalculations => Set<SlaRecalculation>();
+    public DbSet<CaseTask> CaseTasks => Set<CaseTask>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;
