@@ -5,6 +5,7 @@ using Pishkhan.Features.Cases;
 using Pishkhan.Features.Demo;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Routing;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan;
@@ -22,6 +23,7 @@ internal static class StartUp
             await DefaultStatuses.EnsureAsync(db, CancellationToken.None);
             await DefaultCalendar.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
             await DefaultQueue.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+            await DefaultSlaPolicy.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
         }
 
         var (email, password) = await services.GetRequiredService<Bootstrap>()

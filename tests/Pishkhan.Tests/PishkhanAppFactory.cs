@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -37,17 +36,23 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "pishkhan-tests", Guid.NewGuid().ToString("N"));
     private readonly string? _postgres;
     private readonly bool _seedDemo;
-    private readonly TimeProvider? _clock;
     private readonly bool _ownsDatabase = true;
+    private readonly TimeProvider? _clock;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
     public PishkhanAppFactory()
         : this(seedDemo: false)
     {
     }
 
-    internal PishkhanAppFactory(bool seedDemo)
+    /// <param name="seedDemo">Seed the demo data on start.</param>
+    /// <param name="clock">A clock the test moves (replaces <see cref="TimeProvider.System"/>).</param>
+    /// <param name="settings">Extra configuration, e.g. <c>Pishkhan:Sla:Background = false</c>.</param>
+    internal PishkhanAppFactory(bool seedDemo, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _seedDemo = seedDemo;
+        _clock = clock;
+        _settings = settings;
         var server = Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(server))
         {
@@ -55,24 +60,15 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>The app on a clock the test moves (see <see cref="TestClock"/>).</summary>
-    internal PishkhanAppFactory(TimeProvider clock)
-        : this(seedDemo: false)
+    /// <summary>A second app process on the same database (and data directory) as <paramref name="first"/>, which owns and drops it.</summary>
+    internal PishkhanAppFactory(PishkhanAppFactory first, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        _clock = clock;
-    }
-
-    /// <summary>
-    /// A second app process on the same database as <paramref name="other"/> (the same PostgreSQL database, or the same
-    /// SQLite file), with its own services, background workers and in-process locks. It never drops the database.
-    /// </summary>
-    internal PishkhanAppFactory(PishkhanAppFactory other)
-        : this(seedDemo: false)
-    {
-        _postgres = other._postgres;
-        _dataDirectory = other._dataDirectory;
-        _clock = other._clock;
+        _dataDirectory = first._dataDirectory;
+        _postgres = first._postgres;
+        _seedDemo = false;
         _ownsDatabase = false;
+        _clock = clock ?? first._clock;
+        _settings = settings ?? first._settings;
     }
 
     public static bool OnPostgres => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES"));
@@ -90,13 +86,14 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Pishkhan:Attachments:MaxBytes", "1024");
         builder.UseSetting("Database:Provider", _postgres is null ? "Sqlite" : "Postgres");
         builder.UseSetting("Database:ConnectionString", _postgres ?? "");
-        if (_clock is not null)
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
         {
-            builder.ConfigureTestServices(services =>
-            {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton(_clock);
-            });
+            builder.UseSetting(key, value);
+        }
+
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 

@@ -1,17 +1,13 @@
 namespace Pishkhan.Tests;
 
-/// <summary>A clock the test sets and moves; timers still run on real time (the app's sweeps are called by the tests).</summary>
+/// <summary>A clock the test sets and moves; timers the app creates still run on real time.</summary>
 public sealed class TestClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
 
-    public DateTimeOffset Now
-    {
-        get => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-        set => Interlocked.Exchange(ref _ticks, value.UtcTicks);
-    }
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
-    public override DateTimeOffset GetUtcNow() => Now;
+    public void Set(DateTimeOffset at) => Interlocked.Exchange(ref _ticks, at.UtcTicks);
 
-    public void Advance(TimeSpan by) => Now += by;
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

@@ -11,7 +11,7 @@ public sealed class ClockedApp : IDisposable
 
     public PishkhanAppFactory App { get; }
 
-    public ClockedApp() => App = new PishkhanAppFactory(Clock);
+    public ClockedApp() => App = new PishkhanAppFactory(seedDemo: false, clock: Clock);
 
     public void Dispose() => App.Dispose();
 }
@@ -32,7 +32,7 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
     [Fact]
     public async Task A_queue_served_from_Tehran_and_Berlin_hands_work_over_as_their_shifts_open_and_close()
     {
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero); // Monday: 09:30 in Tehran, 07:00 in Berlin
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero)); // Monday: 09:30 in Tehran, 07:00 in Berlin
         var tehranTeam = await App.CreateTeamAsync($"Tehran {Guid.NewGuid():N}");
         var berlinTeam = await App.CreateTeamAsync($"Berlin {Guid.NewGuid():N}");
         await App.SetTeamCalendarAsync(tehranTeam, await App.CreateCalendarAsync("Tehran office", "Asia/Tehran", "08:00", "17:00", TehranWeek));
@@ -48,18 +48,18 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
         await RoutingSteps.WaitUntilAsync(async () => await App.OwnerOfAsync(morning.Id) is not null);
         Assert.Equal(tehran.Id, await App.OwnerOfAsync(morning.Id));
 
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero); // 17:30 in Tehran (closed), 15:00 in Berlin
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero)); // 17:30 in Tehran (closed), 15:00 in Berlin
         var afternoon = await App.CreateTaggedCaseAsync(tag, "Afternoon in Berlin");
         await RoutingSteps.WaitUntilAsync(async () => await App.OwnerOfAsync(afternoon.Id) is not null);
         Assert.Equal(berlin.Id, await App.OwnerOfAsync(afternoon.Id));
 
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.Zero); // both closed
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 20, 0, 0, TimeSpan.Zero)); // both closed
         var night = await App.CreateTaggedCaseAsync(tag, "Night everywhere");
         Assert.Equal(queue.Id, await App.QueueOfAsync(night.Id));
         await Router.SweepAsync();
         Assert.Null(await App.OwnerOfAsync(night.Id));
 
-        Clock.Now = new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero); // Tuesday 08:30 in Tehran, 06:00 in Berlin
+        Clock.Set(new DateTimeOffset(2026, 11, 24, 5, 0, 0, TimeSpan.Zero)); // Tuesday 08:30 in Tehran, 06:00 in Berlin
         await Router.SweepAsync();
         Assert.Equal(tehran.Id, await App.OwnerOfAsync(night.Id));
     }
@@ -67,7 +67,7 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
     [Fact]
     public async Task An_agent_who_goes_offline_keeps_their_cases_until_the_re_assignment_time_runs_out()
     {
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var team = await App.CreateTeamAsync($"Offline {Guid.NewGuid():N}");
         await App.SetTeamCalendarAsync(team, await App.CreateCalendarAsync("Around the clock", "UTC", "00:00", "24:00"));
         var leaving = await App.CreateAgentAsync("leaving", team, capacity: 5);
@@ -94,7 +94,7 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
     [Fact]
     public async Task When_a_shift_ends_mid_queue_the_agent_keeps_what_they_hold_and_the_rest_waits_for_the_next_shift()
     {
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 16, 0, 0, TimeSpan.Zero); // Monday, an hour before the shift ends
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 16, 0, 0, TimeSpan.Zero)); // Monday, an hour before the shift ends
         var team = await App.CreateTeamAsync($"Day shift {Guid.NewGuid():N}");
         var shift = await App.CreateCalendarAsync("Day shift", "UTC", "09:00", "17:00", BerlinWeek);
         var agent = await App.CreateAgentAsync("day", team, capacity: 2);
@@ -113,12 +113,12 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
         await RoutingSteps.WaitUntilAsync(async () => await App.WithDbAsync(db => db.Cases.CountAsync(c => cases.Contains(c.Id) && c.QueueId != null)) == 4);
         Assert.Equal([agent.Id, agent.Id, null, null], await OwnersAsync(cases));
 
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 17, 30, 0, TimeSpan.Zero); // the shift is over; one case gets resolved
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 17, 30, 0, TimeSpan.Zero)); // the shift is over; one case gets resolved
         await App.ResolveAsync(cases[0]);
         await Router.SweepAsync();
         Assert.Equal([agent.Id, agent.Id, null, null], await OwnersAsync(cases));
 
-        Clock.Now = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero); // Tuesday's shift: room for one, the oldest waiting
+        Clock.Set(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero)); // Tuesday's shift: room for one, the oldest waiting
         await Router.SweepAsync();
         Assert.Equal([agent.Id, agent.Id, agent.Id, null], await OwnersAsync(cases));
     }
@@ -126,7 +126,7 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
     [Fact]
     public async Task A_weighted_queue_counts_a_critical_case_as_three_of_an_agents_capacity()
     {
-        Clock.Now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        Clock.Set(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var team = await App.CreateTeamAsync($"Weighted {Guid.NewGuid():N}");
         var agent = await App.CreateAgentAsync("weighted", team, capacity: 4);
         var queue = await App.CreateQueueAsync("Weighted", [team], weighByPriority: true);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Api;
 using Pishkhan.Platform.Data;
 
@@ -11,7 +12,7 @@ public sealed record CaseMessageRequest(string? Body, List<Guid>? AttachmentIds 
 /// <summary>
 /// Adds a reply or a note. The first public agent reply stamps <see cref="Case.FirstResponseAt"/>; notes never do.
 /// </summary>
-public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine sla, TimeProvider clock)
 {
     public async Task<Outcome<TimelineEntryDto>> HandleAsync(Guid caseId, CaseMessageRequest request, bool isPublicReply, Actor actor, CancellationToken ct = default)
     {
@@ -64,6 +65,12 @@ public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactor
 
         entity.UpdatedAt = now;
         entity.Version++;
+        if (isPublicReply)
+        {
+            // A public reply fulfils response metrics; a note never changes a clock.
+            await sla.ApplyAsync(db, entity, now, ct: ct);
+        }
+
         await db.SaveChangesAsync(ct);
         return GetCase.ToDto(entry);
     }

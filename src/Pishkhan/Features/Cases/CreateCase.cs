@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Api;
 using Pishkhan.Platform.Data;
 using Pishkhan.Platform.Idempotency;
@@ -29,7 +30,12 @@ public sealed record CreateCaseRequest(
 /// entry, its audit rows and (when given) the idempotency record in one transaction.
 /// </summary>
 public sealed class CreateCase(
-    IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Routing.RoutingSignals routing, Triage.PriorityMatrices matrices, Triage.Intake intake)
+    IDbContextFactory<PishkhanDbContext> dbFactory,
+    TimeProvider clock,
+    Routing.RoutingSignals routing,
+    Triage.PriorityMatrices matrices,
+    Triage.Intake intake,
+    SlaEngine sla)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
     {
@@ -173,6 +179,7 @@ public sealed class CreateCase(
             });
         }
 
+        await sla.ApplyAsync(db, entity, now, ct: ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -10,6 +10,9 @@ public sealed class TimelineEntry
     /// <summary>Whether the customer sees it: public replies and inbound messages do, notes and events do not.</summary>
     public bool IsPublic { get; set; }
 
+    /// <summary>Sent by the system (an acknowledgement, an auto-reply), not by a person: it never counts as an SLA response.</summary>
+    public bool IsAutomated { get; set; }
+
     public string Body { get; set; } = "";
     public Guid? AuthorUserId { get; set; }
     public Guid? AuthorContactId { get; set; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Api;
 using Pishkhan.Platform.Data;
 
@@ -181,7 +182,7 @@ public sealed record CaseChanges
 /// Edits a case. Status, owner, team and priority changes also go on the timeline; every field change goes to
 /// the audit history. Entering a resolved or closed status stamps the time; leaving it reopens the case.
 /// </summary>
-public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Triage.PriorityMatrices matrices)
+public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Triage.PriorityMatrices matrices, SlaEngine sla)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(Guid caseId, CaseChanges changes, Actor actor, CancellationToken ct = default)
     {
@@ -362,6 +363,9 @@ public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
             entity.Version++;
             entity.UpdatedAt = now;
             db.TimelineEntries.AddRange(events);
+
+            // Status, priority and every field a policy condition reads can move the clocks or choose another policy.
+            await sla.ApplyAsync(db, entity, now, ct: ct);
         }
 
         try

@@ -98,7 +98,11 @@ public sealed record SlaInstanceResult(
     Instant? AchievedAt,
     Duration? AchievedElapsed,
     IReadOnlyList<SlaLevel> Levels,
-    IReadOnlyList<SlaEvent> Events);
+    IReadOnlyList<SlaEvent> Events)
+{
+    /// <summary>Still running or paused at "now" (not fulfilled, not cancelled): time alone can still change it.</summary>
+    public bool IsActive { get; init; }
+}
 
 /// <summary>
 /// The SLA clock: replays a case's own history against a business calendar, to the nanosecond, and says for each
@@ -392,6 +396,9 @@ public static class SlaClock
             achievedAt,
             achievedElapsed,
             levels,
-            [.. events.OrderBy(e => e.At)]);
+            [.. events.OrderBy(e => e.At)])
+        {
+            IsActive = mode is Mode.Counting or Mode.Paused,
+        };
     }
 }

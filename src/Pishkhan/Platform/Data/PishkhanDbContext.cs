@@ -7,6 +7,8 @@ using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Routing;
+using Pishkhan.Features.Notifications;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Idempotency;
 
@@ -38,6 +40,12 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<Features.Triage.TriageSettings> TriageSettings => Set<Features.Triage.TriageSettings>();
     public DbSet<Features.Triage.CategorisationRule> CategorisationRules => Set<Features.Triage.CategorisationRule>();
     public DbSet<Features.Triage.ClassifierModel> ClassifierModels => Set<Features.Triage.ClassifierModel>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<SlaInstance> SlaInstances => Set<SlaInstance>();
+    public DbSet<SlaTimer> SlaTimers => Set<SlaTimer>();
+    public DbSet<SlaRecalculation> SlaRecalculations => Set<SlaRecalculation>();
+    public DbSet<CaseTask> CaseTasks => Set<CaseTask>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;

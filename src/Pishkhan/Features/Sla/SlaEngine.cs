@@ -1,0 +1,359 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Pishkhan.Calendar;
+using Pishkhan.Features.Calendars;
+using Pishkhan.Features.Cases;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Features.Sla;
+
+/// <summary>One metric instance as computed now, with the target it ran against.</summary>
+public sealed record SlaComputedInstance(SlaMetricTarget Target, SlaInstanceResult Result);
+
+/// <summary>Everything one replay of a case produced: the selection (with its explanation), the calendar and the instances.</summary>
+public sealed record SlaComputation(
+    SlaSelection Selection,
+    Guid? CalendarId,
+    int? CalendarVersion,
+    string CalendarName,
+    BusinessCalendar Calendar,
+    IReadOnlyList<SlaComputedInstance> Instances);
+
+/// <summary>
+/// Keeps a case's SLA instances, timers and SLA timeline events in step with its history. It runs inside the caller's
+/// unit of work (the case handlers call it just before their <c>SaveChanges</c>, the sweeper and the recalculation job
+/// inside their own transactions), so a case change and its SLA consequences commit together or not at all — nothing
+/// depends on a process staying alive after the commit.
+/// </summary>
+public sealed class SlaEngine(CalendarResolver calendars)
+{
+    public const string TimelineField = "sla";
+    public const string AuthorName = "SLA";
+
+    /// <summary>Replays the case at <paramref name="now"/> without writing anything.</summary>
+    public async Task<SlaComputation> ComputeAsync(PishkhanDbContext db, Case entity, DateTime now, IReadOnlyList<SlaInstance>? existing = null, CancellationToken ct = default)
+    {
+        var policies = (await db.Set<SlaPolicy>().AsNoTracking().ToListAsync(ct)).Select(p => p.ToRules()).ToList();
+        var statuses = await db.CaseStatuses.AsNoTracking().Select(s => new { s.Id, s.Category }).ToListAsync(ct);
+        var facts = await FactsAsync(db, entity, policies, ct);
+        var selection = SlaPolicySelector.Select(policies, facts);
+        if (selection.Policy is not { } policy)
+        {
+            return new SlaComputation(selection, null, null, "", SlaClock.AllDay, []);
+        }
+
+        Guid? calendarId = null;
+        int? calendarVersion = null;
+        var calendarName = "24×7";
+        var calendar = SlaClock.AllDay;
+        if (!policy.Is24x7)
+        {
+            var resolved = await calendars.ForCalendarAsync(policy.CalendarId, ct) ?? await calendars.DefaultAsync(ct);
+            (calendarId, calendarVersion, calendarName, calendar) = (resolved.Id, resolved.Version, resolved.Name, resolved.Calendar);
+        }
+
+        var history = await HistoryAsync(db, entity, statuses.ToDictionary(s => s.Id, s => s.Category), now, ct);
+        var pauses = (policy.PauseStatusIds ?? statuses.Where(s => s.Category == StatusCategory.Waiting).Select(s => s.Id)).ToHashSet();
+        var instant = ToInstant(now);
+        var instances = new List<SlaComputedInstance>();
+        foreach (var row in policy.Targets.Where(t => t.Priority == entity.Priority).OrderBy(t => t.Metric))
+        {
+            var target = new SlaMetricTarget(
+                row.Metric,
+                Duration.FromMinutes(row.Minutes),
+                row.WarnMinutesBefore is { } before ? new SlaWarningPoint(Before: Duration.FromMinutes(before)) : new SlaWarningPoint(Percent: row.WarnPercent ?? 80),
+                pauses)
+            {
+                AfterBreach = [.. policy.AfterBreachMinutes(row.Metric).Select(m => Duration.FromMinutes(m))],
+            };
+            var appliedAt = existing?.FirstOrDefault(i => i.PolicyId == policy.Id && i.Metric == row.Metric && i.Cycle == 1)?.AppliedAt ?? now;
+            try
+            {
+                instances.AddRange(SlaClock.Compute(history, target, calendar, instant, ToInstant(appliedAt)).Select(r => new SlaComputedInstance(target, r)));
+            }
+            catch (CalendarHorizonException)
+            {
+                // A calendar with no working time in reach has no due instant; the case must still save.
+            }
+        }
+
+        return new SlaComputation(selection, calendarId, calendarVersion, calendarName, calendar, instances);
+    }
+
+    /// <summary>
+    /// Replays the case and writes the result into <paramref name="db"/> (not saved): instance rows, timers, and timeline
+    /// events for what changed. Instances of a policy that no longer applies are cancelled; the chosen policy's instances
+    /// are computed from the case's whole history, so a late switch gives the answer it would have had from the start.
+    /// </summary>
+    /// <param name="recalculation">A reason when a calendar or policy edit caused this run: instances whose due instant moved get a "recalculated" event.</param>
+    public async Task<SlaComputation> ApplyAsync(PishkhanDbContext db, Case entity, DateTime now, string? recalculation = null, CancellationToken ct = default)
+    {
+        // Timeline text is stored once and read in both languages: ASCII digits and Gregorian UTC instants, whatever the
+        // request's culture (fa would format dates in the Persian calendar). The change stays inside this async call.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var set = db.Set<SlaInstance>();
+        var isNew = db.Entry(entity).State == EntityState.Added;
+        var rows = isNew ? [] : await set.Where(i => i.CaseId == entity.Id).ToListAsync(ct);
+        var timers = isNew ? [] : await db.Set<SlaTimer>().Where(t => t.CaseId == entity.Id).ToListAsync(ct);
+
+        // A second run in the same unit of work (the sweeper after an escalation) must see what the first one added and removed.
+        rows.AddRange(db.ChangeTracker.Entries<SlaInstance>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id && !rows.Contains(e.Entity)).Select(e => e.Entity));
+        timers.AddRange(db.ChangeTracker.Entries<SlaTimer>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id && !timers.Contains(e.Entity)).Select(e => e.Entity));
+        timers.RemoveAll(t => db.Entry(t).State == EntityState.Deleted);
+        var computation = await ComputeAsync(db, entity, now, rows, ct);
+        var policy = computation.Selection.Policy;
+        var kept = new HashSet<Guid>();
+        foreach (var (target, result) in computation.Instances)
+        {
+            var row = rows.FirstOrDefault(i => i.PolicyId == policy!.Id && i.Metric == result.Metric && i.Cycle == result.Cycle);
+            var before = row is null ? null : new { row.State, row.AchievedAt, row.DueAt, row.IsOpen };
+            if (row is null)
+            {
+                row = new SlaInstance { CaseId = entity.Id, PolicyId = policy!.Id, Metric = result.Metric, Cycle = result.Cycle, AppliedAt = now };
+                set.Add(row);
+                rows.Add(row);
+            }
+
+            row.PolicyVersion = policy!.Version;
+            row.State = result.State;
+            row.IsOpen = result.IsActive;
+            row.StartedAt = ToDateTime(result.StartedAt);
+            row.TargetSeconds = (long)result.Target.TotalSeconds;
+            row.ElapsedSeconds = (long)Math.Floor(result.Elapsed.TotalSeconds);
+            row.DueAt = ToDateTime(result.DueAt);
+            row.WarnAt = ToDateTime(result.WarnAt);
+            row.BreachedAt = ToDateTime(result.BreachedAt);
+            row.AchievedAt = ToDateTime(result.AchievedAt);
+            row.AchievedSeconds = result.AchievedElapsed is { } achieved ? (long)Math.Floor(achieved.TotalSeconds) : null;
+            row.CalendarId = computation.CalendarId;
+            row.CalendarVersion = computation.CalendarVersion;
+            row.ComputedAt = now;
+            kept.Add(row.Id);
+
+            var label = $"{Label(result.Metric, result.Cycle)} ({policy.Name})";
+            if (before is null)
+            {
+                Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Applied, $"{label}: {Describe(row)}", now);
+            }
+            else
+            {
+                if (before.AchievedAt is null && row.AchievedAt is not null)
+                {
+                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Fulfilled, $"{label}: fulfilled after {Minutes(row.AchievedSeconds)} business minutes{(row.BreachedAt is null ? "" : " (late)")}", now);
+                }
+                else if (before.State != SlaState.Cancelled && row.State == SlaState.Cancelled)
+                {
+                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Cancelled, $"{label}: cancelled (the case was resolved)", now);
+                }
+                else if (before.State != SlaState.Paused && row.State == SlaState.Paused)
+                {
+                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Paused, $"{label}: paused after {Minutes(row.ElapsedSeconds)} business minutes", now);
+                }
+                else if ((before.State == SlaState.Paused || !before.IsOpen) && row.IsOpen && row.State != SlaState.Paused)
+                {
+                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Resumed, $"{label}: {(before.IsOpen ? "resumed" : "reopened")}, {Describe(row)}", now);
+                }
+                else if (recalculation is not null && before.DueAt != row.DueAt)
+                {
+                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Recalculated, $"{label}: recalculated after {recalculation}; {Describe(row)}", now);
+                }
+            }
+
+            SyncTimers(db, timers, row, result, entity.Id);
+        }
+
+        foreach (var row in rows.Where(r => !kept.Contains(r.Id) && r.IsOpen))
+        {
+            var policyName = computation.Selection.Checks.FirstOrDefault(c => c.PolicyId == row.PolicyId)?.Name ?? "a deleted policy";
+            var why = policy is null ? "no policy applies to the case any more"
+                : policy.Id == row.PolicyId ? $"the policy has no {row.Metric} target for {entity.Priority} priority"
+                : $"policy '{policy.Name}' applies now";
+            row.State = SlaState.Cancelled;
+            row.IsOpen = false;
+            row.DueAt = null;
+            row.WarnAt = null;
+            row.ComputedAt = now;
+            Timeline(db, entity.Id, row.Metric, row.Cycle, SlaEventKind.Cancelled, $"{Label(row.Metric, row.Cycle)} ({policyName}): cancelled, {why}", now);
+        }
+
+        foreach (var timer in timers.Where(t => t.FiredAt is null && !kept.Contains(t.InstanceId)))
+        {
+            db.Remove(timer);
+        }
+
+        return computation;
+    }
+
+    /// <summary>Every level not yet fired gets a timer at the instant it is (or was) reached; a level with no due instant now (paused, fulfilled) has none.</summary>
+    private static void SyncTimers(PishkhanDbContext db, List<SlaTimer> timers, SlaInstance row, SlaInstanceResult result, Guid caseId)
+    {
+        foreach (var level in result.Levels)
+        {
+            var timer = timers.FirstOrDefault(t => t.InstanceId == row.Id && t.Level == level.Key);
+            if (timer is { FiredAt: not null })
+            {
+                continue;
+            }
+
+            // A level reached in the past that never fired (the replay found it, e.g. after a calendar edit) fires now.
+            var due = level.ReachedAt ?? level.DueAt;
+            if (result.IsActive && due is { } at)
+            {
+                if (timer is null)
+                {
+                    timer = new SlaTimer { InstanceId = row.Id, CaseId = caseId, Level = level.Key, DueAt = ToDateTime(at) };
+                    db.Set<SlaTimer>().Add(timer);
+                    timers.Add(timer);
+                }
+                else if (timer.DueAt != ToDateTime(at))
+                {
+                    timer.DueAt = ToDateTime(at);
+                }
+            }
+            else if (timer is not null)
+            {
+                db.Remove(timer);
+                timers.Remove(timer);
+            }
+        }
+    }
+
+    internal static void Timeline(PishkhanDbContext db, Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
+        db.TimelineEntries.Add(new TimelineEntry
+        {
+            CaseId = caseId,
+            Kind = TimelineKind.Event,
+            Field = TimelineField,
+            OldValue = MetricKey(metric, cycle),
+            NewValue = kind.ToString().ToLowerInvariant(),
+            Body = body,
+            AuthorName = AuthorName,
+            CreatedAt = now,
+        });
+
+    internal static string MetricKey(SlaMetric metric, int cycle)
+    {
+        var key = char.ToLowerInvariant(metric.ToString()[0]) + metric.ToString()[1..];
+        return cycle > 1 ? $"{key}#{cycle}" : key;
+    }
+
+    internal static string Label(SlaMetric metric, int cycle)
+    {
+        var name = metric switch
+        {
+            SlaMetric.FirstResponse => "First response",
+            SlaMetric.NextResponse => "Next response",
+            SlaMetric.PeriodicUpdate => "Periodic update",
+            _ => "Resolution",
+        };
+        return cycle > 1 ? $"{name} #{cycle}" : name;
+    }
+
+    private static string Describe(SlaInstance row) => row.State switch
+    {
+        SlaState.Paused => $"paused, {Minutes(row.ElapsedSeconds)} of {Minutes(row.TargetSeconds)} business minutes used",
+        SlaState.Succeeded => "already fulfilled",
+        SlaState.Cancelled => "not running",
+        _ => row.DueAt is { } due ? $"due {due:yyyy-MM-dd HH:mm:ss}Z" : "no due instant",
+    };
+
+    private static long Minutes(long? seconds) => (seconds ?? 0) / 60;
+
+    private static async Task<SlaCaseFacts> FactsAsync(PishkhanDbContext db, Case entity, List<SlaPolicyRules> policies, CancellationToken ct)
+    {
+        var path = new List<Guid>();
+        if (entity.CategoryId is { } categoryId)
+        {
+            path.Add(categoryId);
+            if (policies.Any(p => p.Conditions.CategoryIds.Count > 0))
+            {
+                var parents = await db.Categories.AsNoTracking().Select(c => new { c.Id, c.ParentId }).ToDictionaryAsync(c => c.Id, c => c.ParentId, ct);
+                for (var at = categoryId; parents.TryGetValue(at, out var parent) && parent is { } p && !path.Contains(p); at = p)
+                {
+                    path.Add(p);
+                }
+            }
+        }
+
+        IReadOnlyCollection<string> contactTags = [];
+        if (policies.Any(p => p.Conditions.ContactTags.Count > 0))
+        {
+            contactTags = await db.Contacts.AsNoTracking().Where(c => c.Id == entity.ContactId).Select(c => c.Tags).FirstOrDefaultAsync(ct) ?? [];
+        }
+
+        string? tier = null;
+        if (entity.AccountId is { } accountId && policies.Any(p => p.Conditions.AccountTiers.Count > 0))
+        {
+            tier = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Tier).FirstOrDefaultAsync(ct);
+        }
+
+        return new SlaCaseFacts(entity.Priority, path, entity.Channel, entity.Product, tier, contactTags, entity.TeamId);
+    }
+
+    /// <summary>
+    /// The case's own history: status changes from the audit trail (ids, not names, so renaming a status changes
+    /// nothing) plus the change being saved, public agent replies that are not automated, and inbound customer messages.
+    /// </summary>
+    private static async Task<SlaHistory> HistoryAsync(PishkhanDbContext db, Case entity, Dictionary<Guid, StatusCategory> categories, DateTime now, CancellationToken ct)
+    {
+        var entry = db.Entry(entity);
+        var isNew = entry.State == EntityState.Added;
+        bool Resolved(Guid id) => categories.TryGetValue(id, out var c) && c >= StatusCategory.Resolved;
+        var changes = new List<SlaStatusChange>();
+        var messages = new List<(TimelineKind Kind, DateTime At)>();
+        if (isNew)
+        {
+            changes.Add(new SlaStatusChange(ToInstant(entity.CreatedAt), entity.StatusId, Resolved(entity.StatusId)));
+        }
+        else
+        {
+            var audited = await db.AuditEntries.AsNoTracking()
+                .Where(a => a.EntityType == nameof(Case) && a.EntityId == entity.Id && a.Field == "statusId")
+                .OrderBy(a => a.At).ThenBy(a => a.Id).Select(a => new { a.At, a.OldValue, a.NewValue }).ToListAsync(ct);
+            var property = entry.Property(c => c.StatusId);
+            var original = property.OriginalValue;
+            var initial = audited.Count > 0 && Guid.TryParse(audited[0].OldValue, out var first) ? first : original;
+            changes.Add(new SlaStatusChange(ToInstant(entity.CreatedAt), initial, Resolved(initial)));
+            foreach (var a in audited)
+            {
+                if (Guid.TryParse(a.NewValue, out var id))
+                {
+                    changes.Add(new SlaStatusChange(ToInstant(a.At), id, Resolved(id)));
+                }
+            }
+
+            if (original != entity.StatusId)
+            {
+                changes.Add(new SlaStatusChange(ToInstant(now), entity.StatusId, Resolved(entity.StatusId)));
+            }
+
+            messages.AddRange((await db.TimelineEntries.AsNoTracking()
+                .Where(t => t.CaseId == entity.Id && ((t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage))
+                .Select(t => new { t.Kind, t.CreatedAt }).ToListAsync(ct)).Select(t => (t.Kind, t.CreatedAt)));
+        }
+
+        messages.AddRange(db.ChangeTracker.Entries<TimelineEntry>()
+            .Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id)
+            .Select(e => e.Entity)
+            .Where(t => (t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage)
+            .Select(t => (t.Kind, t.CreatedAt)));
+        return new SlaHistory(
+            ToInstant(entity.CreatedAt),
+            changes,
+            [.. messages.Where(m => m.Kind == TimelineKind.OutboundMessage).Select(m => ToInstant(m.At))],
+            [.. messages.Where(m => m.Kind == TimelineKind.InboundMessage).Select(m => ToInstant(m.At))]);
+    }
+
+    internal static Instant ToInstant(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+
+    /// <summary>Whole microseconds, rounded up (PostgreSQL keeps microseconds): a stored due instant is never before the real one.</summary>
+    internal static DateTime ToDateTime(Instant instant)
+    {
+        var utc = instant.ToDateTimeUtc();
+        var extra = utc.Ticks % 10;
+        return extra == 0 ? utc : utc.AddTicks(10 - extra);
+    }
+
+    internal static DateTime? ToDateTime(Instant? instant) => instant is { } i ? ToDateTime(i) : null;
+}
