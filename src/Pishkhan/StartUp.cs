@@ -30,6 +30,13 @@ internal static class StartUp
             .EnsureAdminAsync(services.GetRequiredService<IOptions<BootstrapOptions>>().Value, dataDirectory, CancellationToken.None);
         var seeded = password is not null && app.Configuration.GetValue("Pishkhan:SeedDemoData", true)
             && await services.GetRequiredService<DemoData>().SeedAsync(password, CancellationToken.None);
+        if (seeded)
+        {
+            // Demo cases are written directly; the background job gives them their SLA instances and timers.
+            await using var db = await services.GetRequiredService<IDbContextFactory<PishkhanDbContext>>().CreateDbContextAsync();
+            SlaRecalculations.Enqueue(db, "demo data seeded", null, null, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
