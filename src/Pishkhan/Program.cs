@@ -13,6 +13,8 @@ using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Demo;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Knowledge;
+using Pishkhan.Features.Knowledge.Search;
 using Pishkhan.Localization;
 using Pishkhan.Platform.Attachments;
 using Pishkhan.Platform.Data;
@@ -98,6 +100,7 @@ builder.Services.AddSingleton<DeleteCalendar>();
 builder.Services.AddSingleton<SetDefaultCalendar>();
 builder.Services.AddSingleton<AssignCalendar>();
 builder.Services.AddSingleton<PreviewCalendar>();
+builder.Services.AddKnowledgeBase(dataDirectory);
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -112,6 +115,15 @@ if (args.Contains("migrate"))
 {
     await DatabaseSetup.MigrateAsync(app.Services);
     app.Logger.LogInformation("Database migrated.");
+    return;
+}
+
+if (args.Contains("reindex"))
+{
+    await DatabaseSetup.MigrateAsync(app.Services);
+    await app.Services.GetRequiredService<KnowledgeIndex>().RebuildAsync(
+        new Progress<IndexStatus>(s => Console.WriteLine($"Knowledge index: {s.Done}/{s.Total} articles")));
+    app.Logger.LogInformation("Knowledge index rebuilt.");
     return;
 }
 
@@ -140,6 +152,7 @@ app.MapAccountEndpoints();
 app.MapLookupEndpoints();
 app.MapApiKeyEndpoints();
 app.MapCalendarEndpoints();
+app.MapKnowledgeEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

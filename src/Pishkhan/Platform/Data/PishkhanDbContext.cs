@@ -6,6 +6,7 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
+using Pishkhan.Features.Knowledge;
 using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Idempotency;
 
@@ -30,6 +31,12 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<WorkCalendar> Calendars => Set<WorkCalendar>();
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleVersion> ArticleVersions => Set<ArticleVersion>();
+    public DbSet<KbCategory> KbCategories => Set<KbCategory>();
+    public DbSet<ArticleFeedback> ArticleFeedback => Set<ArticleFeedback>();
+    public DbSet<ArticleCaseLink> ArticleCaseLinks => Set<ArticleCaseLink>();
+    public DbSet<SynonymGroup> SynonymGroups => Set<SynonymGroup>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;
