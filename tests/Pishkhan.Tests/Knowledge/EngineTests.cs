@@ -19,4 +19,28 @@ public sealed class EngineTests
         var results = engine.Search(new KnowledgeQuery("vpn setup"));
         Assert.Equal(vpn.Id, Assert.Single(results.Hits).Id);
     }
+
+    [Fact]
+    public void ACompoundWrittenWithASpace_FindsTheJoinedOrZwnjSpelling()
+    {
+        using var engine = new KnowledgeSearchEngine(new RAMDirectory());
+        var laptop = Doc("باتری لپ‌تاپ", "شارژ نمی‌شود", lang: "fa");
+        engine.Upsert([laptop, Doc("تاپ کردن صفحه", "لپ", lang: "fa"), Doc("چاپگر", "کاغذ گیر کرده", lang: "fa")]);
+        engine.Commit();
+        Assert.Equal(laptop.Id, engine.Search(new KnowledgeQuery("لپ تاپ")).Hits[0].Id);
+        Assert.Equal(laptop.Id, engine.Search(new KnowledgeQuery("لپتاپ")).Hits[0].Id);
+    }
+
+    [Fact]
+    public void WordsLearnedFromCases_LiftAnArticle_EvenWhenItLearnedMany()
+    {
+        using var engine = new KnowledgeSearchEngine(new RAMDirectory());
+        var many = string.Join(' ', Enumerable.Range(0, 200).Select(i => $"word{i}")) + " spooler";
+        var learned = Doc("Printer stops", "Restart the service.") with { LearnedTerms = many };
+        var others = Enumerable.Range(0, 50).Select(i => Doc($"Spool guide {i}", "How the spool works.")).ToList();
+        engine.Upsert([learned, .. others]);
+        engine.Commit();
+        Assert.Equal(learned.Id, engine.Search(new KnowledgeQuery("spooler")).Hits[0].Id);
+        Assert.DoesNotContain(engine.Search(new KnowledgeQuery("spooler", UseLearning: false)).Hits, h => h.Id == learned.Id);
+    }
 }

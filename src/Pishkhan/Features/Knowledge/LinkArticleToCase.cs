@@ -84,10 +84,13 @@ public sealed class LinkArticleToCase(IDbContextFactory<PishkhanDbContext> dbFac
             .ToListAsync(ct);
     }
 
-    /// <summary>Appends a case's normalised words to what an article learned, keeping the most recent <see cref="LearnedMaxLength"/> characters.</summary>
+    /// <summary>
+    /// Appends a case's words to what an article learned, keeping the most recent <see cref="LearnedMaxLength"/> characters.
+    /// Only whitespace is collapsed: ZWNJ stays, so the index's analyzer reads «کافه‌بازار» as the one word it is.
+    /// </summary>
     public static string Learn(string learned, string caseText)
     {
-        var words = PersianText.NormalizeForSearch(caseText);
+        var words = string.Join(' ', caseText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         var combined = string.IsNullOrEmpty(learned) ? words : learned + " " + words;
         if (combined.Length <= LearnedMaxLength)
         {

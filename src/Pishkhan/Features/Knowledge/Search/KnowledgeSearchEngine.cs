@@ -81,6 +81,9 @@ public sealed class KnowledgeSearchEngine : IDisposable
     public const float SynonymFactor = 0.8f;
     public const float FuzzyBoost = 0.6f;
     public const float PrefixBoost = 0.5f;
+
+    /// <summary>A joined compound («لپ تاپ» → «لپتاپ») stands for both words of the query, so it weighs as two.</summary>
+    public const float CompoundFactor = 2f;
     private const int MaxQueryTerms = 40;
     private const int SnippetLength = 220;
 
@@ -217,7 +220,9 @@ public sealed class KnowledgeSearchEngine : IDisposable
             var term = terms[i];
             var clause = FieldClause(term, 1f, request.UseLearning);
             matchers.Add(t => t == term);
-            var known = reader.DocFreq(new Term(KnowledgeFields.All, term)) > 0;
+            // Known to an article's text, or (with learning) to the words of cases it answered: then it is no typo.
+            var known = reader.DocFreq(new Term(KnowledgeFields.All, term)) > 0
+                || (request.UseLearning && reader.DocFreq(new Term(KnowledgeFields.Learned, term)) > 0);
             if (!known && term.Length >= 3)
             {
                 // A word no article contains is most likely a typo: match by edit distance (1 for short words, 2 for long).
@@ -235,16 +240,31 @@ public sealed class KnowledgeSearchEngine : IDisposable
             query.Add(clause, Occur.SHOULD);
         }
 
+        // A compound written with a space where the article has it joined or with ZWNJ («لپ تاپ» / «لپ‌تاپ»):
+        // two neighbouring words also count as one when the index or a synonym group knows the joined word.
+        var joined = new List<string>();
+        for (var i = 0; i + 1 < terms.Count; i++)
+        {
+            var compound = terms[i] + terms[i + 1];
+            if (!terms.Contains(compound) && (reader.DocFreq(new Term(KnowledgeFields.All, compound)) > 0 || (request.UseSynonyms && _synonyms.Any(g => g.Any(e => e.Count == 1 && e[0] == compound)))))
+            {
+                joined.Add(compound);
+                query.Add(FieldClause(compound, CompoundFactor, request.UseLearning), Occur.SHOULD);
+                matchers.Add(t => t == compound);
+            }
+        }
+
         if (request.UseSynonyms)
         {
+            var said = terms.Concat(joined).ToList();
             foreach (var group in _synonyms)
             {
-                if (!group.Any(entry => Contains(terms, entry)))
+                if (!group.Any(entry => Contains(said, entry)))
                 {
                     continue;
                 }
 
-                foreach (var entry in group.Where(entry => !Contains(terms, entry)))
+                foreach (var entry in group.Where(entry => !Contains(said, entry)))
                 {
                     if (entry.Count == 1)
                     {
@@ -352,6 +372,12 @@ public sealed class KnowledgeSearchEngine : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Learned terms without length norms: few articles have any, so BM25's average length over all documents is tiny
+    /// and would crush every article that learned more than a few words.
+    /// </summary>
+    private static readonly FieldType LearnedType = new(TextField.TYPE_NOT_STORED) { OmitNorms = true };
+
     private static Document ToDocument(ArticleDocument a)
     {
         var doc = new Document
@@ -362,7 +388,7 @@ public sealed class KnowledgeSearchEngine : IDisposable
             new TextField(KnowledgeFields.Summary, a.Summary, Field.Store.YES),
             new TextField(KnowledgeFields.Body, a.BodyText, Field.Store.YES),
             new TextField(KnowledgeFields.Tags, string.Join(" , ", a.Tags), Field.Store.NO),
-            new TextField(KnowledgeFields.Learned, a.LearnedTerms, Field.Store.NO),
+            new Field(KnowledgeFields.Learned, a.LearnedTerms, LearnedType),
             new TextField(KnowledgeFields.All, string.Join(" \n ", a.Title, a.Summary, a.BodyText, string.Join(" , ", a.Tags)), Field.Store.NO),
             new StringField(KnowledgeFields.Language, a.Language, Field.Store.YES),
             new StringField(KnowledgeFields.Visibility, a.Visibility.ToString(), Field.Store.YES),
