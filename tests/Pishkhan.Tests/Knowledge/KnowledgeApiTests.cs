@@ -189,6 +189,50 @@ public sealed class KnowledgeApiTests(PishkhanAppFactory app) : IClassFixture<Pi
     }
 
     [Fact]
+    public async Task Attention_RemindsOwnersOfReviewDueAndApproversOfWaitingArticles()
+    {
+        var owner = await app.CreateUserAsync("kb-owner@test.local", UserRole.Agent);
+        await app.CreateUserAsync("kb-approver@test.local", UserRole.Supervisor);
+        var ownerClient = await app.LoginAsync("kb-owner@test.local");
+        var approverClient = await app.LoginAsync("kb-approver@test.local");
+        var due = await CreateAsync(new { title = Unique("Review me"), body = "old", ownerId = owner.Id, nextReviewAt = TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(-1) });
+        var notYet = await CreateAsync(new { title = Unique("Not yet"), body = "new", ownerId = owner.Id, nextReviewAt = TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(30) });
+        var waiting = await StepAsync(await CreateAsync(new { title = Unique("Waiting"), body = "x" }, ownerClient), "submit", client: ownerClient);
+
+        var mine = (await ownerClient.GetFromJsonAsync<List<AttentionItem>>("/api/v1/kb/attention", PishkhanAppFactory.Json))!;
+        Assert.Contains(mine, i => i.Id == due.Id && i.Reason == AttentionReason.ReviewDue);
+        Assert.DoesNotContain(mine, i => i.Id == notYet.Id);
+        Assert.DoesNotContain(mine, i => i.Reason == AttentionReason.AwaitingApproval);
+
+        var approver = (await approverClient.GetFromJsonAsync<List<AttentionItem>>("/api/v1/kb/attention", PishkhanAppFactory.Json))!;
+        Assert.Contains(approver, i => i.Id == waiting.Id && i.Reason == AttentionReason.AwaitingApproval);
+        Assert.DoesNotContain(approver, i => i.Id == due.Id);
+    }
+
+    [Fact]
+    public async Task GapReport_CountsUnansweredCasesAndCasesAnsweredByUnhelpfulArticles()
+    {
+        var marker = "gp" + Guid.NewGuid().ToString("N")[..6];
+        await app.CreateCaseAsync("Zebra printer ribbon " + marker);
+        var answered = await app.CreateCaseAsync("Ribbon alignment " + marker + "b");
+        var article = await CreateAsync(new { title = Unique("Ribbon help"), body = "Align it.", language = "en" });
+        await StepAsync(article, "publish");
+        Assert.Equal(HttpStatusCode.OK, (await app.ApiClient().PostAsJsonAsync($"/api/v1/cases/{answered.Id}/articles", new { articleId = article.Id }, PishkhanAppFactory.Json)).StatusCode);
+        var before = (await app.ApiClient().GetFromJsonAsync<KnowledgeGaps>("/api/v1/kb/reports/gaps?days=7", PishkhanAppFactory.Json))!;
+        Assert.Contains(before.Terms, t => t.Term == marker);
+        Assert.DoesNotContain(before.Terms, t => t.Term == marker + "b");
+
+        await app.ApiClient().PostAsJsonAsync($"/api/v1/kb/articles/{article.Id}/feedback", new { helpful = false, comment = "wrong printer" }, PishkhanAppFactory.Json);
+        var after = (await app.ApiClient().GetFromJsonAsync<KnowledgeGaps>("/api/v1/kb/reports/gaps?days=7", PishkhanAppFactory.Json))!;
+        Assert.Contains(after.Terms, t => t.Term == marker + "b");
+        Assert.True(after.CasesWithUnhelpfulArticles >= 1);
+
+        await app.CreateUserAsync("kb-gap-agent@test.local", UserRole.Agent);
+        var agent = await app.LoginAsync("kb-gap-agent@test.local");
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/api/v1/kb/reports/gaps")).StatusCode);
+    }
+
+    [Fact]
     public async Task Rebuild_ReportsProgress_AndSearchAnswersTheSame()
     {
         var word = "rb" + Guid.NewGuid().ToString("N")[..8];

@@ -34,6 +34,7 @@ public static class KnowledgeEndpoints
         services.AddSingleton<SearchArticles>();
         services.AddSingleton<PublishScheduledArticles>();
         services.AddSingleton<KnowledgeGapReport>();
+        services.AddSingleton<ArticleAttention>();
         services.AddHostedService<KnowledgeSweeper>();
         return services;
     }
@@ -93,6 +94,8 @@ public static class KnowledgeEndpoints
                 });
         }
 
+        read.MapGet("/attention", async (ArticleAttention handler, ClaimsPrincipal user, CancellationToken ct) => TypedResults.Ok(await handler.ForAsync(Actor.FromPrincipal(user), ct)))
+            .WithName("KbAttention").WithSummary("The caller's reminders: owned articles due for review, rated unhelpful or never viewed; for approvers, articles awaiting approval.");
         read.MapGet("/articles/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<ArticleVersionSummary>>, NotFound>> (Guid id, ArticleVersions handler, CancellationToken ct) =>
                 await handler.ListAsync(id, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
             .WithName("ListArticleVersions").WithSummary("Every saved version, newest first.");

@@ -10,11 +10,12 @@ public sealed record GapTerm(string Term, int Cases);
 
 public sealed record WeakArticle(Guid Id, string Title, int ViewCount, int HelpfulCount, int NotHelpfulCount, string Reason);
 
-public sealed record KnowledgeGaps(int Days, int CasesWithoutArticle, IReadOnlyList<GapCategory> Categories, IReadOnlyList<GapTerm> Terms, IReadOnlyList<WeakArticle> Articles);
+public sealed record KnowledgeGaps(int Days, int CasesWithoutArticle, int CasesWithUnhelpfulArticles, IReadOnlyList<GapCategory> Categories, IReadOnlyList<GapTerm> Terms, IReadOnlyList<WeakArticle> Articles);
 
 /// <summary>
-/// Where the knowledge base falls short: recent cases that no article was linked to and no published article matches
-/// (counted by case category, with their most frequent words), and articles rated unhelpful or never viewed.
+/// Where the knowledge base falls short: recent cases that no article was linked to,
+/// or whose linked articles are all rated unhelpful (counted by case category, with their most frequent words), and
+/// articles rated unhelpful or never viewed.
 /// </summary>
 public sealed class KnowledgeGapReport(IDbContextFactory<PishkhanDbContext> dbFactory, KnowledgeIndex index, TimeProvider clock)
 {
@@ -29,7 +30,20 @@ public sealed class KnowledgeGapReport(IDbContextFactory<PishkhanDbContext> dbFa
             .OrderByDescending(c => c.CreatedAt).Take(MaxCases)
             .Select(c => new { c.Subject, c.Description, c.CategoryId, Category = c.Category == null ? null : c.Category.Name })
             .ToListAsync(ct);
-        var unanswered = cases.Where(c => index.Engine.Search(new KnowledgeQuery(c.Subject + " " + c.Description, PageSize: 1)).Hits is not { Count: > 0 } hits || hits[0].Score < 1f).ToList();
+        // A case "found" an article when an agent linked one to it; search scores alone cannot tell an answer from a
+        // shared word, so every unlinked case counts.
+        var unanswered = cases.ToList();
+
+        // Cases that were answered only by articles readers rate unhelpful (more "not helpful" than "helpful" votes).
+        var unhelpful = db.Articles.Where(a => a.NotHelpfulCount > a.HelpfulCount).Select(a => a.Id);
+        var poorlyAnswered = await db.Cases.AsNoTracking().Where(c => c.CreatedAt >= since
+                && db.ArticleCaseLinks.Any(l => l.CaseId == c.Id)
+                && !db.ArticleCaseLinks.Any(l => l.CaseId == c.Id && !unhelpful.Contains(l.ArticleId)))
+            .OrderByDescending(c => c.CreatedAt).Take(MaxCases)
+            .Select(c => new { c.Subject, c.Description, c.CategoryId, Category = c.Category == null ? null : c.Category.Name })
+            .ToListAsync(ct);
+        var withoutArticle = unanswered.Count;
+        unanswered.AddRange(poorlyAnswered);
         var categories = unanswered.GroupBy(c => (c.CategoryId, c.Category)).Select(g => new GapCategory(g.Key.CategoryId, g.Key.Category ?? "—", g.Count()))
             .OrderByDescending(g => g.Cases).Take(20).ToList();
         var terms = unanswered.SelectMany(c => index.Engine.Analyzer.Terms(c.Subject).Distinct()).Where(t => t.Length > 2)
@@ -40,6 +54,6 @@ public sealed class KnowledgeGapReport(IDbContextFactory<PishkhanDbContext> dbFa
             .OrderByDescending(a => a.NotHelpfulCount).Take(50)
             .Select(a => new WeakArticle(a.Id, a.Title, a.ViewCount, a.HelpfulCount, a.NotHelpfulCount, a.ViewCount == 0 ? "never viewed" : "rated unhelpful"))
             .ToListAsync(ct);
-        return new KnowledgeGaps(days, unanswered.Count, categories, terms, weak);
+        return new KnowledgeGaps(days, withoutArticle, poorlyAnswered.Count, categories, terms, weak);
     }
 }
