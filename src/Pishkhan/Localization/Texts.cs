@@ -229,7 +229,7 @@ public sealed class Texts
         ["timeline.field.owner"] = ("Owner", "مسئول"),
         ["timeline.field.team"] = ("Team", "تیم"),
         ["timeline.field.priority"] = ("Priority", "اولویت"),
-    }.ToFrozenDictionary();
+    }.Concat(KnowledgeTexts.All).ToFrozenDictionary();
 
     /// <summary>The text for the reader's language; an unknown key shows itself in brackets so it is noticed.</summary>
     public string this[string key] => All.TryGetValue(key, out var text) ? (UiCulture.IsPersian ? text.Fa : text.En) : $"[{key}]";

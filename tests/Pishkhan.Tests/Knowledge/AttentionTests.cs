@@ -44,3 +44,19 @@ public sealed class AttentionTests
         Assert.Empty(ArticleAttention.Reasons(inReview with { PublishAt = Now.AddDays(1) }, Now));
     }
 }
+
+public sealed class ReplyTextTests
+{
+    [Fact]
+    public void Insert_TitleSummaryAndLink_OnTheirOwnLines() =>
+        Assert.Equal("VPN setup\nInstall the client.\nhttps://x/kb/vpn", ReplyText.For("VPN setup", " Install the client. ", "https://x/kb/vpn"));
+
+    [Fact]
+    public void Insert_WithoutSummaryOrLink_IsTheTitle() => Assert.Equal("VPN setup", ReplyText.For("VPN setup", null, null));
+
+    [Theory]
+    [InlineData(null, "A")]
+    [InlineData("  ", "A")]
+    [InlineData("Hello \n", "Hello\n\nA")]
+    public void Append_AddsAfterABlankLine(string? reply, string expected) => Assert.Equal(expected, ReplyText.Append(reply, "A"));
+}
