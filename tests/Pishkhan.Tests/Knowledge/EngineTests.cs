@@ -43,4 +43,14 @@ public sealed class EngineTests
         Assert.Equal(learned.Id, engine.Search(new KnowledgeQuery("spooler")).Hits[0].Id);
         Assert.DoesNotContain(engine.Search(new KnowledgeQuery("spooler", UseLearning: false)).Hits, h => h.Id == learned.Id);
     }
+
+    [Fact]
+    public void Highlights_MarkTheOriginalWords_WhenSpacesWereJoined()
+    {
+        using var engine = new KnowledgeSearchEngine(new RAMDirectory());
+        engine.Upsert([Doc("کپی فایل ها روی سرور نمی شود", lang: "fa")]);
+        engine.Commit();
+        var hit = Assert.Single(engine.Search(new KnowledgeQuery("فایلها نمیشود")).Hits);
+        Assert.Equal("کپی <mark>فایل ها</mark> روی سرور <mark>نمی شود</mark>", hit.TitleHtml);
+    }
 }

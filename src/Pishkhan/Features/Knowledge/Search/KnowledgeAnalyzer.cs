@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.CharFilters;
 using Lucene.Net.Analysis.Core;
@@ -24,13 +25,21 @@ public sealed class KnowledgeAnalyzer : Analyzer
     private static readonly CharArraySet StopWords = new(Version, StopAnalyzer.ENGLISH_STOP_WORDS_SET.Concat(
         ["و", "در", "به", "از", "که", "را", "با", "این", "آن", "است", "برای", "یا", "تا", "هم", "بر", "اگر", "من", "ما", "شما", "چه", "یک", "hi", "hello", "please", "سلام", "لطفا"]), ignoreCase: true);
 
-    protected override TextReader InitReader(string fieldName, TextReader reader) => new MappingCharFilter(Folding, reader);
+    /// <summary>
+    /// «می شود» → «میشود» and «فایل ها» → «فایلها»: the space after the verb prefixes «می» / «نمی», and before the
+    /// suffixes <see cref="PersianText.JoinsPreviousWord"/> lists, is removed before tokenising. ZWNJ was already
+    /// removed by the folding.
+    /// </summary>
+    private static readonly Regex Joins = new(
+        @"(?<![\w])(ن?می)\s+(?=[\w])|(?<=[\w])\s+(?=(?:هایی|هایم|هایش|های|ها|ترین|تر)(?![\w]))",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    protected override TextReader InitReader(string fieldName, TextReader reader) => new JoinCharFilter(new MappingCharFilter(Folding, reader));
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var source = new StandardTokenizer(Version, reader);
         TokenStream stream = new LowerCaseFilter(Version, source);
-        stream = new PersianJoinFilter(stream);
         stream = new PersianStemFilter(stream);
         stream = new StopFilter(Version, stream, StopWords);
         stream = new PorterStemFilter(stream);
@@ -64,94 +73,55 @@ public sealed class KnowledgeAnalyzer : Analyzer
         return builder.Build();
     }
 
-    /// <summary>Joins «می»/«نمی» to the next word and «ها»/«تر»… to the previous one, keeping the offsets of both.</summary>
-    private sealed class PersianJoinFilter : TokenFilter
+    /// <summary>
+    /// Applies <see cref="Joins"/> to the whole (small) text, recording where characters were removed so that token
+    /// offsets still point into the original text and highlighting marks the right words.
+    /// </summary>
+    private sealed class JoinCharFilter(TextReader input) : BaseCharFilter(input)
     {
-        private readonly ICharTermAttribute _term;
-        private readonly IOffsetAttribute _offset;
-        private State? _pending;
-        private bool _exhausted;
+        private StringReader? _output;
 
-        public PersianJoinFilter(TokenStream input)
-            : base(input)
+        private readonly char[] _one = new char[1];
+
+        /// <summary>Lucene's contract, as in Java: -1 at the end (the wrapped Lucene readers answer so too).</summary>
+        public override int Read(char[] buffer, int index, int count)
         {
-            _term = AddAttribute<ICharTermAttribute>();
-            _offset = AddAttribute<IOffsetAttribute>();
+            _output ??= new StringReader(Join(ReadAll(m_input)));
+            var read = _output.Read(buffer, index, count);
+            return read == 0 && count > 0 ? -1 : read;
         }
 
-        public override bool IncrementToken()
+        public override int Read() => Read(_one, 0, 1) > 0 ? _one[0] : -1;
+
+        private static string ReadAll(TextReader reader)
         {
-            if (!Next())
+            var text = new System.Text.StringBuilder();
+            var chunk = new char[1024];
+            int read;
+            while ((read = reader.Read(chunk, 0, chunk.Length)) > 0)
             {
-                return false;
+                text.Append(chunk, 0, read);
             }
 
-            while (PersianText.JoinsNextWord(Current()))
-            {
-                var prefix = _term.ToString();
-                var start = _offset.StartOffset;
-                var prefixState = CaptureState();
-                if (!Next())
-                {
-                    RestoreState(prefixState);
-                    return true;
-                }
-
-                var word = _term.ToString();
-                var end = _offset.EndOffset;
-                _term.SetEmpty().Append(prefix).Append(word);
-                _offset.SetOffset(start, end);
-            }
-
-            while (true)
-            {
-                var word = CaptureState();
-                if (!Next())
-                {
-                    RestoreState(word);
-                    return true;
-                }
-
-                if (!PersianText.JoinsPreviousWord(Current()))
-                {
-                    _pending = CaptureState();
-                    RestoreState(word);
-                    return true;
-                }
-
-                var suffix = _term.ToString();
-                var end = _offset.EndOffset;
-                RestoreState(word);
-                _term.Append(suffix);
-                _offset.SetOffset(_offset.StartOffset, end);
-            }
+            return text.ToString();
         }
 
-        public override void Reset()
+        private string Join(string text)
         {
-            base.Reset();
-            _pending = null;
-            _exhausted = false;
-        }
-
-        private ReadOnlySpan<char> Current() => _term.Buffer.AsSpan(0, _term.Length);
-
-        private bool Next()
-        {
-            if (_pending is not null)
+            var builder = new System.Text.StringBuilder(text.Length);
+            var at = 0;
+            var removed = 0;
+            foreach (Match m in Joins.Matches(text))
             {
-                RestoreState(_pending);
-                _pending = null;
-                return true;
+                // Keep the prefix group (if any) and drop the whitespace that follows or precedes it.
+                var keep = m.Groups[1].Success ? m.Groups[1].Value : "";
+                builder.Append(text, at, m.Index - at).Append(keep);
+                removed += m.Length - keep.Length;
+                AddOffCorrectMap(builder.Length, removed);
+                at = m.Index + m.Length;
             }
 
-            if (_exhausted || !m_input.IncrementToken())
-            {
-                _exhausted = true;
-                return false;
-            }
-
-            return true;
+            return builder.Append(text, at, text.Length - at).ToString();
         }
     }
 

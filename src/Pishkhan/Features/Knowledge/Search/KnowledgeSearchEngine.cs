@@ -85,7 +85,10 @@ public sealed class KnowledgeSearchEngine : IDisposable
     /// <summary>A joined compound («لپ تاپ» → «لپتاپ») stands for both words of the query, so it weighs as two.</summary>
     public const float CompoundFactor = 2f;
     private const int MaxQueryTerms = 40;
+    private const int MaxPrefixTerms = 30;
     private const int SnippetLength = 220;
+
+    private static readonly MultiTermQuery.RewriteMethod PrefixRewrite = new MultiTermQuery.TopTermsBoostOnlyBooleanQueryRewrite(MaxPrefixTerms);
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
@@ -233,7 +236,8 @@ public sealed class KnowledgeSearchEngine : IDisposable
 
             if ((i == terms.Count - 1 || !known) && term.Length >= 3)
             {
-                clause.Add(new PrefixQuery(new Term(KnowledgeFields.All, term)) { Boost = PrefixBoost }, Occur.SHOULD);
+                // Bounded: a short prefix can match thousands of words, and only the most frequent few are worth scoring.
+                clause.Add(new PrefixQuery(new Term(KnowledgeFields.All, term)) { Boost = PrefixBoost, MultiTermRewriteMethod = PrefixRewrite }, Occur.SHOULD);
                 matchers.Add(t => t.StartsWith(term, StringComparison.Ordinal));
             }
 
