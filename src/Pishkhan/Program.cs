@@ -16,6 +16,8 @@ using Pishkhan.Features.Identity;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Triage;
 using Pishkhan.Features.Sla;
+using Pishkhan.Features.Knowledge;
+using Pishkhan.Features.Knowledge.Search;
 using Pishkhan.Localization;
 using Pishkhan.Platform.Attachments;
 using Pishkhan.Platform.Data;
@@ -119,6 +121,9 @@ builder.Services.AddSingleton<GetCaseSla>();
 builder.Services.AddSingleton<SlaSweeper>();
 builder.Services.AddSingleton<SlaRecalculations>();
 builder.Services.AddHostedService<SlaBackgroundService>();
+builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:IndexDirectory"] is { Length: > 0 } indexDirectory
+    ? indexDirectory
+    : Path.Combine(dataDirectory, "kb-index"));
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -133,6 +138,15 @@ if (args.Contains("migrate"))
 {
     await DatabaseSetup.MigrateAsync(app.Services);
     app.Logger.LogInformation("Database migrated.");
+    return;
+}
+
+if (args.Contains("reindex"))
+{
+    await DatabaseSetup.MigrateAsync(app.Services);
+    await app.Services.GetRequiredService<KnowledgeIndex>().RebuildAsync(
+        new Progress<IndexStatus>(s => Console.WriteLine($"Knowledge index: {s.Done}/{s.Total} articles")));
+    app.Logger.LogInformation("Knowledge index rebuilt.");
     return;
 }
 
@@ -164,6 +178,7 @@ app.MapApiKeyEndpoints();
 app.MapCalendarEndpoints();
 app.MapTriageEndpoints();
 app.MapSlaEndpoints();
+app.MapKnowledgeEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -68,7 +68,11 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         _seedDemo = false;
         _ownsDatabase = false;
         _clock = clock ?? first._clock;
-        _settings = settings ?? first._settings;
+        // Its own knowledge index: a search index belongs to one process (Lucene allows one writer per folder).
+        _settings = new Dictionary<string, string>(settings ?? first._settings ?? new Dictionary<string, string>())
+        {
+            ["Pishkhan:Knowledge:IndexDirectory"] = Path.Combine(_dataDirectory, $"kb-index-{Guid.NewGuid():N}"),
+        };
     }
 
     public static bool OnPostgres => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PISHKHAN_TEST_POSTGRES"));

@@ -385,11 +385,11 @@ public sealed class Texts
         ["slaPolicy.actionKind.AddTag"] = ("Add a tag", "افزودن برچسب"),
         ["slaPolicy.actionKind.CreateTask"] = ("Create a task", "ایجاد کار"),
         ["timeline.field.sla"] = ("SLA", "SLA"),
-    }.ToFrozenDictionary();
+    }.Concat(KnowledgeTexts.All).ToFrozenDictionary();
 
-    /// <summary>The text for the reader's language; an unknown key shows itself in brackets so it is noticed.</summary>
     /// <summary>A text in a language chosen by the caller rather than the reader's (e.g. both labels of a new level).</summary>
     public string Get(string key, bool fa) => All.TryGetValue(key, out var text) ? (fa ? text.Fa : text.En) : $"[{key}]";
 
+    /// <summary>The text for the reader's language; an unknown key shows itself in brackets so it is noticed.</summary>
     public string this[string key] => All.TryGetValue(key, out var text) ? (UiCulture.IsPersian ? text.Fa : text.En) : $"[{key}]";
 }

@@ -27,10 +27,18 @@ public static class Scopes
     public const string ContactsRead = "contacts:read";
     public const string ContactsWrite = "contacts:write";
     public const string Admin = "admin";
+    public const string KbRead = "kb:read";
+    public const string KbWrite = "kb:write";
 
-    public static readonly IReadOnlyList<string> All = [CasesRead, CasesWrite, ContactsRead, ContactsWrite, Admin];
+    /// <summary>Approving and publishing knowledge-base articles (and archiving them): supervisors and admins.</summary>
+    public const string KbPublish = "kb:publish";
 
-    public static IReadOnlyList<string> ForRole(UserRole role) => role == UserRole.Admin
-        ? All
-        : [CasesRead, CasesWrite, ContactsRead, ContactsWrite];
+    public static readonly IReadOnlyList<string> All = [CasesRead, CasesWrite, ContactsRead, ContactsWrite, Admin, KbRead, KbWrite, KbPublish];
+
+    public static IReadOnlyList<string> ForRole(UserRole role) => role switch
+    {
+        UserRole.Admin => All,
+        UserRole.Supervisor => [CasesRead, CasesWrite, ContactsRead, ContactsWrite, KbRead, KbWrite, KbPublish],
+        _ => [CasesRead, CasesWrite, ContactsRead, ContactsWrite, KbRead, KbWrite],
+    };
 }

@@ -9,6 +9,7 @@ using Pishkhan.Features.Identity;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Notifications;
 using Pishkhan.Features.Sla;
+using Pishkhan.Features.Knowledge;
 using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Idempotency;
 
@@ -46,6 +47,12 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     public DbSet<SlaRecalculation> SlaRecalculations => Set<SlaRecalculation>();
     public DbSet<CaseTask> CaseTasks => Set<CaseTask>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleVersion> ArticleVersions => Set<ArticleVersion>();
+    public DbSet<KbCategory> KbCategories => Set<KbCategory>();
+    public DbSet<ArticleFeedback> ArticleFeedback => Set<ArticleFeedback>();
+    public DbSet<ArticleCaseLink> ArticleCaseLinks => Set<ArticleCaseLink>();
+    public DbSet<SynonymGroup> SynonymGroups => Set<SynonymGroup>();
 
     /// <summary>Who the changes saved through this context are attributed to in the audit history.</summary>
     public Actor Actor { get; set; } = Actor.System;

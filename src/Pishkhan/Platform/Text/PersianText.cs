@@ -55,6 +55,63 @@ public static class PersianText
         return builder.ToString().TrimEnd();
     }
 
+    /// <summary>
+    /// The character-level rules of <see cref="NormalizeForSearch"/> for a search index, as (from, to) pairs: Arabic
+    /// letters to Persian, Persian and Arabic-Indic digits to Latin, diacritics and tatweel to nothing. Unlike
+    /// <see cref="NormalizeForSearch"/>, ZWNJ and ZWJ join («می‌شود» → «میشود») because an index compares whole words;
+    /// <see cref="JoinsNextWord"/> and <see cref="JoinsPreviousWord"/> cover the spelling with a space («می شود»).
+    /// </summary>
+    public static IEnumerable<(string From, string To)> IndexFolding()
+    {
+        yield return ("ي", "ی");
+        yield return ("ى", "ی");
+        yield return ("ك", "ک");
+        yield return ("ة", "ه");
+        yield return ("أ", "ا");
+        yield return ("إ", "ا");
+        yield return ("ٱ", "ا");
+        yield return ("ؤ", "و");
+        yield return ("\u200C", "");
+        yield return ("\u200D", "");
+        yield return ("\u00A0", " ");
+        yield return ("\u0640", "");
+        yield return ("\u0670", "");
+        for (var c = '\u064B'; c <= '\u065F'; c++)
+        {
+            yield return (c.ToString(), "");
+        }
+
+        for (var d = 0; d < 10; d++)
+        {
+            var latin = ((char)('0' + d)).ToString();
+            yield return (((char)('۰' + d)).ToString(), latin);
+            yield return (((char)('٠' + d)).ToString(), latin);
+        }
+    }
+
+    /// <summary>Verb prefixes written apart or with ZWNJ («می شود», «می‌شود»); an index joins them to the next word.</summary>
+    public static bool JoinsNextWord(ReadOnlySpan<char> word) => word is "می" or "نمی";
+
+    /// <summary>Plural and comparative suffixes written apart or with ZWNJ («فایل ها»); an index joins them to the previous word.</summary>
+    public static bool JoinsPreviousWord(ReadOnlySpan<char> word) => word is "ها" or "های" or "هایی" or "تر" or "ترین" or "هایم" or "هایش";
+
+    /// <summary>
+    /// A light Persian stem for an already folded word: the plural suffixes «ها», «های», «هایی» go when at least two
+    /// letters remain, so «فایلها» and «فایل» match. Arabic broken plurals are left alone.
+    /// </summary>
+    public static ReadOnlySpan<char> LightStem(ReadOnlySpan<char> word)
+    {
+        foreach (var suffix in (ReadOnlySpan<string>)["هایی", "های", "ها"])
+        {
+            if (word.Length >= suffix.Length + 2 && word.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return word[..^suffix.Length];
+            }
+        }
+
+        return word;
+    }
+
     /// <summary>Replaces Persian and Arabic-Indic digits with Latin ones, leaving everything else.</summary>
     public static string ToLatinDigits(string text)
     {
