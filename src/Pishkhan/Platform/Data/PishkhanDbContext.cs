@@ -6,10 +6,10 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
-using Pishkhan.Features.Routing;
-using Pishkhan.Features.Notifications;
-using Pishkhan.Features.Sla;
 using Pishkhan.Features.Knowledge;
+using Pishkhan.Features.Notifications;
+using Pishkhan.Features.Routing;
+using Pishkhan.Features.Sla;
 using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Idempotency;
 
