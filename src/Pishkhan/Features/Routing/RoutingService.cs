@@ -181,10 +181,15 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
             .Take(200)
             .ToListAsync(ct);
         var now = Now();
+        var pools = new Dictionary<Guid, AgentPool>();
         foreach (var entity in waiting)
         {
             var queue = queues.First(q => q.Id == entity.QueueId);
-            var agents = await AgentsAsync(db, queue, ct);
+            if (!pools.TryGetValue(queue.Id, out var agents))
+            {
+                pools[queue.Id] = agents = await AgentsAsync(db, queue, ct);
+            }
+
             if (agents.Snapshots.FirstOrDefault(a => a.Id == userId) is not { } me)
             {
                 continue;
@@ -269,30 +274,27 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
             .Where(c => c.QueueId != null && c.OwnerId != null && c.AssignedAt != null && c.AcceptedAt == null
                 && c.Status!.Category < StatusCategory.Resolved)
             .Join(db.Queues.Where(q => q.ReassignAfterMinutes != null), c => c.QueueId, q => q.Id, (c, q) => new { Case = c, Queue = q })
-            .Join(db.Users, x => x.Case.OwnerId, u => u.Id, (x, u) => new
-            {
-                x.Case,
-                x.Queue,
-                OwnerName = u.DisplayName,
-                CalendarId = u.CalendarId ?? db.TeamMembers
-                    .Where(m => m.UserId == u.Id && m.Team!.CalendarId != null && db.QueueTeams.Any(qt => qt.QueueId == x.Queue.Id && qt.TeamId == m.TeamId))
-                    .OrderBy(m => m.TeamId).Select(m => m.Team!.CalendarId).FirstOrDefault(),
-            })
+            .Join(db.Users, x => x.Case.OwnerId, u => u.Id, (x, u) => new { x.Case, x.Queue, OwnerName = u.DisplayName, u.CalendarId })
             .Take(1000)
             .ToListAsync(ct);
+        var caseIds = candidates.Select(c => c.Case.Id).ToList();
+        var answeredByOwner = (await db.TimelineEntries
+            .Where(t => t.Kind == TimelineKind.OutboundMessage && caseIds.Contains(t.CaseId)
+                && db.Cases.Any(c => c.Id == t.CaseId && c.OwnerId == t.AuthorUserId && c.AssignedAt <= t.CreatedAt))
+            .Select(t => t.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
+        var teamShifts = await TeamShiftsAsync(
+            db, [.. candidates.Select(c => c.Queue.Id).Distinct()], [.. candidates.Select(c => c.Case.OwnerId!.Value).Distinct()], ct);
         var count = 0;
         foreach (var item in candidates)
         {
             var entity = item.Case;
-            var answered = await db.TimelineEntries.AnyAsync(
-                t => t.CaseId == entity.Id && t.Kind == TimelineKind.OutboundMessage && t.AuthorUserId == entity.OwnerId && t.CreatedAt >= entity.AssignedAt, ct);
-            if (answered)
+            if (answeredByOwner.Contains(entity.Id))
             {
                 entity.AcceptedAt = entity.AssignedAt; // answering is accepting; nothing to take back
                 continue;
             }
 
-            var calendar = await calendars.ForCalendarAsync(item.CalendarId, ct);
+            var calendar = await calendars.ForCalendarAsync(item.CalendarId ?? teamShifts.For(entity.OwnerId!.Value, item.Queue.Id), ct);
             var waited = calendar is null
                 ? now - entity.AssignedAt!.Value
                 : calendar.Calendar.Between(Instant.FromDateTimeUtc(entity.AssignedAt!.Value), Instant.FromDateTimeUtc(now)).ToTimeSpan();
@@ -403,16 +405,10 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         var teamIds = queue.Teams.Select(t => t.TeamId).ToList();
         var people = await db.AgentProfiles.AsNoTracking()
             .Where(p => p.User!.IsActive && db.TeamMembers.Any(m => m.UserId == p.UserId && teamIds.Contains(m.TeamId)))
-            .Select(p => new
-            {
-                Profile = p,
-                p.User!.DisplayName,
-                p.User.CalendarId,
-                TeamCalendarId = db.TeamMembers.Where(m => m.UserId == p.UserId && teamIds.Contains(m.TeamId) && m.Team!.CalendarId != null)
-                    .OrderBy(m => m.TeamId).Select(m => m.Team!.CalendarId).FirstOrDefault(),
-            })
+            .Select(p => new { Profile = p, p.User!.DisplayName, p.User.CalendarId })
             .ToListAsync(ct);
         var ids = people.Select(p => p.Profile.UserId).ToList();
+        var teamShifts = await TeamShiftsAsync(db, [queue.Id], ids, ct);
         var held = await db.Cases
             .Where(c => c.OwnerId != null && ids.Contains(c.OwnerId.Value) && c.Status!.Category < StatusCategory.Resolved)
             .GroupBy(c => new { c.OwnerId, c.Priority })
@@ -422,7 +418,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         var pool = new AgentPool();
         foreach (var person in people)
         {
-            var calendar = await calendars.ForCalendarAsync(person.CalendarId ?? person.TeamCalendarId, ct);
+            var calendar = await calendars.ForCalendarAsync(person.CalendarId ?? teamShifts.For(person.Profile.UserId, queue.Id), ct);
             var load = held.Where(h => h.OwnerId == person.Profile.UserId).Sum(h => h.Count * CaseWeights.Of(h.Priority, queue.WeighByPriority));
             pool.Add(
                 new AgentSnapshot(person.Profile.UserId, person.Profile.Presence, calendar?.Calendar.IsOpen(now) ?? true,
@@ -431,6 +427,26 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         }
 
         return pool;
+    }
+
+    /// <summary>
+    /// For each user and queue, the calendar of the user's team that serves the queue (the first by team id when several
+    /// do): the shift of an agent who has no calendar of their own.
+    /// </summary>
+    private static async Task<TeamShifts> TeamShiftsAsync(
+        PishkhanDbContext db, IReadOnlyCollection<Guid> queueIds, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        var rows = await db.QueueTeams.AsNoTracking()
+            .Where(qt => queueIds.Contains(qt.QueueId))
+            .Join(db.TeamMembers.Where(m => userIds.Contains(m.UserId) && m.Team!.CalendarId != null), qt => qt.TeamId, m => m.TeamId,
+                (qt, m) => new { qt.QueueId, m.UserId, m.TeamId, CalendarId = m.Team!.CalendarId!.Value })
+            .ToListAsync(ct);
+        return new TeamShifts(rows.GroupBy(r => (r.UserId, r.QueueId)).ToDictionary(g => g.Key, g => g.MinBy(r => r.TeamId)!.CalendarId));
+    }
+
+    private sealed record TeamShifts(Dictionary<(Guid UserId, Guid QueueId), Guid> Calendars)
+    {
+        public Guid? For(Guid userId, Guid queueId) => Calendars.TryGetValue((userId, queueId), out var id) ? id : null;
     }
 
     /// <summary>Compiled rules are kept for <see cref="RulesLifetime"/>, or until a rule or queue is saved here.</summary>
