@@ -104,17 +104,7 @@ public sealed class ArticleVersions(IDbContextFactory<PishkhanDbContext> dbFacto
         article.SearchChangedAt = now;
         article.Version++;
         await SaveArticle.AddVersionAsync(db, article, actor, $"Restored version {number}", now, ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new Outcome<ArticleDto>.Conflict($"Article '{article.Title}' was changed by someone else while you were saving. Reload it.");
-        }
-
-        await index.CatchUpAsync(ct);
-        return ArticleDto.From(article, await GetArticles.TranslationsAsync(db, article, ct));
+        return await SaveArticle.CommitAsync(db, article, index, ct);
     }
 }
 

@@ -98,17 +98,7 @@ public sealed class ChangeArticleStatus(IDbContextFactory<PishkhanDbContext> dbF
         article.Version++;
         var note = article.PublishAt is { } scheduled ? $"Approved; publishes at {scheduled:u}" : transition.ToString();
         await SaveArticle.AddVersionAsync(db, article, actor, string.IsNullOrWhiteSpace(request.Note) ? note : $"{note}: {request.Note.Trim()}", now, ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new Outcome<ArticleDto>.Conflict($"Article '{article.Title}' was changed by someone else while you were saving. Reload it.");
-        }
-
-        await index.CatchUpAsync(ct);
-        return ArticleDto.From(article, await GetArticles.TranslationsAsync(db, article, ct));
+        return await SaveArticle.CommitAsync(db, article, index, ct);
     }
 }
 

@@ -115,15 +115,27 @@ public sealed class SaveArticle(IDbContextFactory<PishkhanDbContext> dbFactory, 
 
         try
         {
+            return await CommitAsync(db, article, index, ct);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            return new Outcome<ArticleDto>.Conflict($"Another article took the slug '{article.Slug}' just now; choose another.");
+        }
+    }
+
+    /// <summary>
+    /// Saves a changed article (its version row already added), brings this node's search index up to date and answers
+    /// with the article; a concurrent change is a conflict that saves nothing.
+    /// </summary>
+    internal static async Task<Outcome<ArticleDto>> CommitAsync(PishkhanDbContext db, Article article, KnowledgeIndex index, CancellationToken ct)
+    {
+        try
+        {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return new Outcome<ArticleDto>.Conflict($"Article '{article.Title}' was changed by someone else while you were saving. Reload it and apply your change again.");
-        }
-        catch (DbUpdateException)
-        {
-            return new Outcome<ArticleDto>.Conflict($"Another article took the slug '{article.Slug}' just now; choose another.");
         }
 
         await index.CatchUpAsync(ct);
