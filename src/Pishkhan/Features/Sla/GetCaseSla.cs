@@ -62,7 +62,7 @@ public sealed class GetCaseSla(IDbContextFactory<PishkhanDbContext> dbFactory, S
         var rows = await db.Set<SlaInstance>().AsNoTracking().Where(i => i.CaseId == caseId).ToListAsync(ct);
         var timers = await db.Set<SlaTimer>().AsNoTracking().Where(t => t.CaseId == caseId).ToListAsync(ct);
         var names = await db.Set<SlaPolicy>().AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var computation = await engine.ComputeAsync(db, entity, now, rows, ct);
+        var computation = await engine.ComputeAsync(db, entity, now, rows, ct: ct);
         var policy = computation.Selection.Policy;
         var nowInstant = SlaEngine.ToInstant(now);
         var instances = new List<SlaInstanceDto>();

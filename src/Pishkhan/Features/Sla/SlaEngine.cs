@@ -20,6 +20,9 @@ public sealed record SlaComputation(
     BusinessCalendar Calendar,
     IReadOnlyList<SlaComputedInstance> Instances);
 
+/// <summary>What every replay reads besides the case itself: the policies (parsed) and each status's category.</summary>
+public sealed record SlaSetup(IReadOnlyList<SlaPolicyRules> Policies, IReadOnlyDictionary<Guid, StatusCategory> Statuses);
+
 /// <summary>
 /// Keeps a case's SLA instances, timers and SLA timeline events in step with its history. It runs inside the caller's
 /// unit of work (the case handlers call it just before their <c>SaveChanges</c>, the sweeper and the recalculation job
@@ -31,11 +34,18 @@ public sealed class SlaEngine(CalendarResolver calendars)
     public const string TimelineField = "sla";
     public const string AuthorName = "SLA";
 
+    /// <summary>Reads the policies and statuses once, for a unit of work that replays many cases.</summary>
+    public static async Task<SlaSetup> LoadSetupAsync(PishkhanDbContext db, CancellationToken ct = default) => new(
+        [.. (await db.Set<SlaPolicy>().AsNoTracking().ToListAsync(ct)).Select(p => p.ToRules())],
+        await db.CaseStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Category, ct));
+
     /// <summary>Replays the case at <paramref name="now"/> without writing anything.</summary>
-    public async Task<SlaComputation> ComputeAsync(PishkhanDbContext db, Case entity, DateTime now, IReadOnlyList<SlaInstance>? existing = null, CancellationToken ct = default)
+    /// <param name="setup">Policies and statuses already read in this unit of work; read here when null.</param>
+    public async Task<SlaComputation> ComputeAsync(
+        PishkhanDbContext db, Case entity, DateTime now, IReadOnlyList<SlaInstance>? existing = null, SlaSetup? setup = null, CancellationToken ct = default)
     {
-        var policies = (await db.Set<SlaPolicy>().AsNoTracking().ToListAsync(ct)).Select(p => p.ToRules()).ToList();
-        var statuses = await db.CaseStatuses.AsNoTracking().Select(s => new { s.Id, s.Category }).ToListAsync(ct);
+        setup ??= await LoadSetupAsync(db, ct);
+        var (policies, statuses) = (setup.Policies, setup.Statuses);
         var facts = await FactsAsync(db, entity, policies, ct);
         var selection = SlaPolicySelector.Select(policies, facts);
         if (selection.Policy is not { } policy)
@@ -53,8 +63,8 @@ public sealed class SlaEngine(CalendarResolver calendars)
             (calendarId, calendarVersion, calendarName, calendar) = (resolved.Id, resolved.Version, resolved.Name, resolved.Calendar);
         }
 
-        var history = await HistoryAsync(db, entity, statuses.ToDictionary(s => s.Id, s => s.Category), now, ct);
-        var pauses = (policy.PauseStatusIds ?? statuses.Where(s => s.Category == StatusCategory.Waiting).Select(s => s.Id)).ToHashSet();
+        var history = await HistoryAsync(db, entity, statuses, now, ct);
+        var pauses = (policy.PauseStatusIds ?? statuses.Where(s => s.Value == StatusCategory.Waiting).Select(s => s.Key)).ToHashSet();
         var instant = ToInstant(now);
         var instances = new List<SlaComputedInstance>();
         foreach (var row in policy.Targets.Where(t => t.Priority == entity.Priority).OrderBy(t => t.Metric))
@@ -87,7 +97,9 @@ public sealed class SlaEngine(CalendarResolver calendars)
     /// are computed from the case's whole history, so a late switch gives the answer it would have had from the start.
     /// </summary>
     /// <param name="recalculation">A reason when a calendar or policy edit caused this run: instances whose due instant moved get a "recalculated" event.</param>
-    public async Task<SlaComputation> ApplyAsync(PishkhanDbContext db, Case entity, DateTime now, string? recalculation = null, CancellationToken ct = default)
+    /// <param name="setup">Policies and statuses already read in this unit of work; read here when null.</param>
+    public async Task<SlaComputation> ApplyAsync(
+        PishkhanDbContext db, Case entity, DateTime now, string? recalculation = null, SlaSetup? setup = null, CancellationToken ct = default)
     {
         // Timeline text is stored once and read in both languages: ASCII digits and Gregorian UTC instants, whatever the
         // request's culture (fa would format dates in the Persian calendar). The change stays inside this async call.
@@ -101,7 +113,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
         rows.AddRange(db.ChangeTracker.Entries<SlaInstance>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id && !rows.Contains(e.Entity)).Select(e => e.Entity));
         timers.AddRange(db.ChangeTracker.Entries<SlaTimer>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id && !timers.Contains(e.Entity)).Select(e => e.Entity));
         timers.RemoveAll(t => db.Entry(t).State == EntityState.Deleted);
-        var computation = await ComputeAsync(db, entity, now, rows, ct);
+        var computation = await ComputeAsync(db, entity, now, rows, setup, ct);
         var policy = computation.Selection.Policy;
         var kept = new HashSet<Guid>();
         foreach (var (target, result) in computation.Instances)
@@ -260,7 +272,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
 
     private static long Minutes(long? seconds) => (seconds ?? 0) / 60;
 
-    private static async Task<SlaCaseFacts> FactsAsync(PishkhanDbContext db, Case entity, List<SlaPolicyRules> policies, CancellationToken ct)
+    private static async Task<SlaCaseFacts> FactsAsync(PishkhanDbContext db, Case entity, IReadOnlyList<SlaPolicyRules> policies, CancellationToken ct)
     {
         var path = new List<Guid>();
         if (entity.CategoryId is { } categoryId)
@@ -295,7 +307,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
     /// The case's own history: status changes from the audit trail (ids, not names, so renaming a status changes
     /// nothing) plus the change being saved, public agent replies that are not automated, and inbound customer messages.
     /// </summary>
-    private static async Task<SlaHistory> HistoryAsync(PishkhanDbContext db, Case entity, Dictionary<Guid, StatusCategory> categories, DateTime now, CancellationToken ct)
+    private static async Task<SlaHistory> HistoryAsync(PishkhanDbContext db, Case entity, IReadOnlyDictionary<Guid, StatusCategory> categories, DateTime now, CancellationToken ct)
     {
         var entry = db.Entry(entity);
         var isNew = entry.State == EntityState.Added;

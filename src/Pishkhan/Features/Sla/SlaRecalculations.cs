@@ -146,9 +146,10 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
 
             var batch = await query.OrderBy(id => id).Take(BatchSize).ToListAsync(ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var setup = await SlaEngine.LoadSetupAsync(db, ct);
             foreach (var entity in await db.Cases.Where(c => batch.Contains(c.Id)).ToListAsync(ct))
             {
-                await engine.ApplyAsync(db, entity, now, job.Reason, ct);
+                await engine.ApplyAsync(db, entity, now, job.Reason, setup, ct);
             }
 
             job.Done = Math.Min(job.Total, job.Done + batch.Count);

@@ -144,7 +144,8 @@ public sealed class SlaSweeper(IDbContextFactory<PishkhanDbContext> dbFactory, S
         var entity = await db.Cases.FirstAsync(c => c.Id == timer.CaseId, ct);
 
         // The replay brings the instance up to date and moves or drops this timer if the case changed since it was set.
-        var computation = await engine.ApplyAsync(db, entity, now, ct: ct);
+        var setup = await SlaEngine.LoadSetupAsync(db, ct);
+        var computation = await engine.ApplyAsync(db, entity, now, setup: setup, ct: ct);
         if (db.Entry(timer).State == EntityState.Deleted || timer.DueAt >= now)
         {
             await db.SaveChangesAsync(ct);
@@ -176,7 +177,7 @@ public sealed class SlaSweeper(IDbContextFactory<PishkhanDbContext> dbFactory, S
 
             if (await SlaEscalation.RunAsync(db, entity, instance, policy.ToRules(), timer.Level, calendar, now, ct))
             {
-                await engine.ApplyAsync(db, entity, now, ct: ct);
+                await engine.ApplyAsync(db, entity, now, setup: setup, ct: ct);
             }
         }
 
