@@ -147,6 +147,15 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
         return (await response.Content.ReadFromJsonAsync<CaseDto>(Json))!;
     }
 
+    /// <summary>Creates a business calendar through the API (a fresh name each time) and returns its id.</summary>
+    /// <param name="definition">A <c>CalendarDefinition</c>, or any object of the same JSON shape.</param>
+    public async Task<Guid> CreateCalendarAsync(object definition, string name = "Calendar")
+    {
+        var response = await ApiClient().PostAsJsonAsync("/api/v1/calendars", new { name = $"{name} {Guid.NewGuid():N}", definition }, Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<Features.Calendars.CalendarDto>(Json))!.Id;
+    }
+
     public async Task<Guid> CreateTeamAsync(string name)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -49,12 +49,7 @@ public sealed class SlaApp : IDisposable
         return (await response.Content.ReadFromJsonAsync<SlaPolicyDto>(PishkhanAppFactory.Json))!;
     }
 
-    public async Task<Guid> CreateCalendarAsync(CalendarDefinition definition)
-    {
-        var response = await App.ApiClient().PostAsJsonAsync("/api/v1/calendars", new { name = "Cal " + Guid.NewGuid().ToString("N")[..8], definition }, PishkhanAppFactory.Json);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<CalendarDto>(PishkhanAppFactory.Json))!.Id;
-    }
+    public Task<Guid> CreateCalendarAsync(CalendarDefinition definition) => App.CreateCalendarAsync(definition, "Cal");
 
     public async Task<SlaCaseDto> SlaAsync(Guid caseId, HttpClient? client = null)
     {
