@@ -4,6 +4,7 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Identity;
 using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Caching;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Routing;
@@ -452,22 +453,12 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
     /// <summary>Compiled rules are kept for <see cref="RulesLifetime"/>, or until a rule or queue is saved here.</summary>
     public static readonly TimeSpan RulesLifetime = TimeSpan.FromSeconds(30);
 
-    private (List<CompiledRoutingRule> Rules, DateTimeOffset Until)? _rules;
+    private readonly CachedValue<List<CompiledRoutingRule>> _rules = new(RulesLifetime, clock);
 
-    public void ForgetRules() => _rules = null;
+    public void ForgetRules() => _rules.Forget();
 
-    private async Task<List<CompiledRoutingRule>> RulesAsync(PishkhanDbContext db, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (_rules is { } cached && cached.Until > now)
-        {
-            return cached.Rules;
-        }
-
-        var rules = await LoadRulesAsync(db, ct);
-        _rules = (rules, now + RulesLifetime);
-        return rules;
-    }
+    private Task<List<CompiledRoutingRule>> RulesAsync(PishkhanDbContext db, CancellationToken ct) =>
+        _rules.GetAsync(token => LoadRulesAsync(db, token), ct);
 
     private static async Task<List<CompiledRoutingRule>> LoadRulesAsync(PishkhanDbContext db, CancellationToken ct)
     {

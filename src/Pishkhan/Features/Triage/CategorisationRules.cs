@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Routing;
 using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Caching;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Triage;
@@ -13,15 +14,13 @@ namespace Pishkhan.Features.Triage;
 public sealed class CategorisationRules(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    private (IReadOnlyList<CompiledCategorisationRule> Rules, DateTimeOffset Until)? _cached;
+    private readonly CachedValue<IReadOnlyList<CompiledCategorisationRule>> _active = new(CacheFor, clock);
 
-    public async Task<IReadOnlyList<CompiledCategorisationRule>> ActiveAsync(PishkhanDbContext db, CancellationToken ct = default)
+    public Task<IReadOnlyList<CompiledCategorisationRule>> ActiveAsync(PishkhanDbContext db, CancellationToken ct = default) =>
+        _active.GetAsync(token => LoadActiveAsync(db, token), ct);
+
+    private static async Task<IReadOnlyList<CompiledCategorisationRule>> LoadActiveAsync(PishkhanDbContext db, CancellationToken ct)
     {
-        if (_cached is { } cached && cached.Until > clock.GetUtcNow())
-        {
-            return cached.Rules;
-        }
-
         var rules = await db.CategorisationRules.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Position).ThenBy(r => r.Id).ToListAsync(ct);
         var known = await KnownAsync(db, ct);
         var compiled = new List<CompiledCategorisationRule>();
@@ -34,7 +33,6 @@ public sealed class CategorisationRules(IDbContextFactory<PishkhanDbContext> dbF
             }
         }
 
-        _cached = (compiled, clock.GetUtcNow() + CacheFor);
         return compiled;
     }
 
@@ -104,7 +102,7 @@ public sealed class CategorisationRules(IDbContextFactory<PishkhanDbContext> dbF
             return new Outcome<CategorisationRuleDto>.Conflict($"Rule '{rule.Name}' was changed by someone else while you were saving.");
         }
 
-        _cached = null;
+        _active.Forget();
         return ToDto(rule);
     }
 
@@ -120,7 +118,7 @@ public sealed class CategorisationRules(IDbContextFactory<PishkhanDbContext> dbF
 
         db.CategorisationRules.Remove(rule);
         await db.SaveChangesAsync(ct);
-        _cached = null;
+        _active.Forget();
         return true;
     }
 

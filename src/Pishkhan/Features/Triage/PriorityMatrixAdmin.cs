@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Identity;
 using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Caching;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Triage;
@@ -16,21 +17,16 @@ public sealed record PriorityMatrixDto(
 public sealed class PriorityMatrices(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private (PriorityMatrix Matrix, DateTimeOffset Until)? _cached;
+    private readonly CachedValue<PriorityMatrix> _current = new(CacheFor, clock);
 
-    public async Task<PriorityMatrix> CurrentAsync(CancellationToken ct = default)
-    {
-        if (_cached is { } cached && cached.Until > clock.GetUtcNow())
+    public Task<PriorityMatrix> CurrentAsync(CancellationToken ct = default) => _current.GetAsync(
+        async token =>
         {
-            return cached.Matrix;
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var settings = await db.TriageSettings.AsNoTracking().FirstOrDefaultAsync(ct);
-        var matrix = settings?.Matrix() ?? PriorityMatrix.Default;
-        _cached = (matrix, clock.GetUtcNow() + CacheFor);
-        return matrix;
-    }
+            await using var db = await dbFactory.CreateDbContextAsync(token);
+            var settings = await db.TriageSettings.AsNoTracking().FirstOrDefaultAsync(token);
+            return settings?.Matrix() ?? PriorityMatrix.Default;
+        },
+        ct);
 
     public async Task<PriorityMatrixDto> GetAsync(CancellationToken ct = default)
     {
@@ -86,7 +82,7 @@ public sealed class PriorityMatrices(IDbContextFactory<PishkhanDbContext> dbFact
             return new Outcome<PriorityMatrixDto>.Conflict("The priority matrix was changed by someone else while you were saving. Reload it and apply your change again.");
         }
 
-        _cached = null;
+        _current.Forget();
         var saved = matrix.ToBody();
         return new PriorityMatrixDto(saved.Urgency!, saved.Impact!, saved.Cells!, settings.Version, settings.UpdatedAt);
     }
