@@ -34,9 +34,10 @@ public sealed class ApiKeyAuthenticationHandler(
         var now = clock.GetUtcNow();
         if (!cache.TryGet(hash, now, out var key))
         {
+            var generation = cache.Generation;
             await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
             key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == hash, Context.RequestAborted);
-            cache.Remember(hash, key, now);
+            cache.Remember(hash, key, now, generation);
         }
 
         if (key is null || key.RevokedAt is not null)
@@ -69,6 +70,7 @@ public sealed class ApiKeyCache
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (ApiKey? Key, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+    private long _generation;
 
     public bool TryGet(string hash, DateTimeOffset now, out ApiKey? key)
     {
@@ -82,9 +84,20 @@ public sealed class ApiKeyCache
         return false;
     }
 
-    /// <summary>Unknown keys are remembered too (as null), so guessing keys cannot flood the database.</summary>
-    public void Remember(string hash, ApiKey? key, DateTimeOffset now)
+    /// <summary>Counts <see cref="ForgetAll"/> calls; read it before a lookup and hand it to <see cref="Remember"/>.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>
+    /// Unknown keys are remembered too (as null), so guessing keys cannot flood the database. A lookup that began before
+    /// a revocation (its <paramref name="generation"/> is older) is not remembered: it may have read the key unrevoked.
+    /// </summary>
+    public void Remember(string hash, ApiKey? key, DateTimeOffset now, long generation)
     {
+        if (generation != Generation)
+        {
+            return;
+        }
+
         if (_entries.Count >= MaxEntries)
         {
             _entries.Clear();
@@ -93,5 +106,9 @@ public sealed class ApiKeyCache
         _entries[hash] = (key, now + Lifetime);
     }
 
-    public void ForgetAll() => _entries.Clear();
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
 }
