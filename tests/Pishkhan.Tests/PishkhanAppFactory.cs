@@ -7,9 +7,11 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -37,6 +39,7 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     private readonly string? _postgres;
     private readonly bool _seedDemo;
     private readonly bool _ownsDatabase = true;
+    private readonly ServerErrors _serverErrors = new();
     private readonly TimeProvider? _clock;
     private readonly IReadOnlyDictionary<string, string>? _settings;
 
@@ -82,6 +85,7 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(_serverErrors));
         builder.UseSetting("Pishkhan:DataDirectory", _dataDirectory);
         builder.UseSetting("Pishkhan:SeedDemoData", _seedDemo ? "true" : "false");
         builder.UseSetting("Pishkhan:Bootstrap:AdminEmail", AdminEmail);
@@ -118,12 +122,15 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     /// <summary>A client that authenticates with an API key (the bootstrap admin key by default).</summary>
     public HttpClient ApiClient(string apiKey = AdminApiKey)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = Client();
         client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, apiKey);
         return client;
     }
 
-    public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient AnonymousClient() => Client();
+
+    /// <summary>A client that keeps cookies, does not follow redirects, and fails a 5xx answer with the server's logged error.</summary>
+    private HttpClient Client() => CreateDefaultClient(new Uri("http://localhost"), new ServerErrors.Reporter(_serverErrors), new CookieContainerHandler());
 
     public async Task<string> CreateApiKeyAsync(params string[] scopes)
     {
@@ -182,7 +189,7 @@ public sealed partial class PishkhanAppFactory : WebApplicationFactory<Program>
     /// <summary>Signs in through the real login form (antiforgery token and all) and returns a client holding the cookie.</summary>
     public async Task<HttpClient> LoginAsync(string email, string password = Password)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = Client();
         var page = await client.GetStringAsync("/login");
         var token = AntiforgeryToken().Match(page).Groups[1].Value;
         var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
