@@ -146,6 +146,7 @@ if (args.Contains("reindex"))
     await DatabaseSetup.MigrateAsync(app.Services);
     await app.Services.GetRequiredService<KnowledgeIndex>().RebuildAsync(
         new Progress<IndexStatus>(s => Console.WriteLine($"Knowledge index: {s.Done}/{s.Total} articles")));
+    await app.Services.GetRequiredService<CaseSearchIndex>().CatchUpAsync(rebuild: true);
     app.Logger.LogInformation("Knowledge index rebuilt.");
     return;
 }

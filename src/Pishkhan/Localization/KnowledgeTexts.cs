@@ -30,6 +30,7 @@ internal static class KnowledgeTexts
         ["kb.updated"] = ("Updated", "آخرین تغییر"),
         ["kb.views"] = ("Views", "بازدید"),
         ["kb.rating"] = ("Helpful / not", "مفید / نامفید"),
+        ["kb.similarCases"] = ("Cases with these words", "درخواست‌هایی با این واژه‌ها"),
         ["kb.gaps"] = ("Knowledge gaps", "کمبودهای دانش"),
         ["kb.synonyms"] = ("Synonyms", "مترادف‌ها"),
         ["kb.attention"] = ("Needs your attention", "نیازمند رسیدگی شما"),

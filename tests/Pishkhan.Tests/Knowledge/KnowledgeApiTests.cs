@@ -222,7 +222,8 @@ public sealed class KnowledgeApiTests(PishkhanAppFactory app) : IClassFixture<Pi
         Assert.Contains(before.Terms, t => t.Term == marker);
         Assert.DoesNotContain(before.Terms, t => t.Term == marker + "b");
 
-        await app.ApiClient().PostAsJsonAsync($"/api/v1/kb/articles/{article.Id}/feedback", new { helpful = false, comment = "wrong printer" }, PishkhanAppFactory.Json);
+        var feedback = await app.ApiClient().PostAsJsonAsync($"/api/v1/kb/articles/{article.Id}/feedback", new { helpful = false, comment = "wrong printer" }, PishkhanAppFactory.Json);
+        Assert.True(feedback.IsSuccessStatusCode, await feedback.Content.ReadAsStringAsync());
         var after = (await app.ApiClient().GetFromJsonAsync<KnowledgeGaps>("/api/v1/kb/reports/gaps?days=7", PishkhanAppFactory.Json))!;
         Assert.Contains(after.Terms, t => t.Term == marker + "b");
         Assert.True(after.CasesWithUnhelpfulArticles >= 1);

@@ -70,4 +70,23 @@ public sealed class KnowledgePagesTests(PishkhanAppFactory app) : IClassFixture<
         Assert.Contains($"/knowledge/{article.Id}", page, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"kb-insert-link\"", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PublicArticlePage_TakesCustomerFeedbackWithoutScript()
+    {
+        var article = await PublishedAsync("Router lights " + Guid.NewGuid().ToString("N")[..6], "Check the cable.", visibility: "public");
+        var customer = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var path = $"/kb/{Uri.EscapeDataString(article.Slug)}";
+        Assert.Contains($"action=\"{path}/feedback\"", await customer.GetStringAsync(path), StringComparison.Ordinal);
+
+        var missing = await customer.PostAsync($"{path}/feedback", new FormUrlEncodedContent(new Dictionary<string, string> { ["comment"] = "?" }));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("helpful", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var sent = await customer.PostAsync($"{path}/feedback", new FormUrlEncodedContent(new Dictionary<string, string> { ["helpful"] = "no", ["comment"] = "چراغ هنوز قرمز است" }));
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Contains("class=\"thanks\"", await customer.GetStringAsync(sent.Headers.Location!.OriginalString), StringComparison.Ordinal);
+        var after = (await app.ApiClient().GetFromJsonAsync<ArticleDto>($"/api/v1/kb/articles/{article.Id}", PishkhanAppFactory.Json))!;
+        Assert.Equal(1, after.NotHelpfulCount);
+    }
 }

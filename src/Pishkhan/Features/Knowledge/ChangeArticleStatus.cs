@@ -145,8 +145,8 @@ public sealed class PublishScheduledArticles(IDbContextFactory<PishkhanDbContext
     }
 }
 
-/// <summary>Every 15 seconds: publishes what is due and catches the index up with changes from other nodes.</summary>
-public sealed class KnowledgeSweeper(PublishScheduledArticles publisher, KnowledgeIndex index, TimeProvider clock, ILogger<KnowledgeSweeper> logger) : BackgroundService
+/// <summary>Every 15 seconds: publishes what is due and catches the article and case indexes up with changes (from other nodes too).</summary>
+public sealed class KnowledgeSweeper(PublishScheduledArticles publisher, KnowledgeIndex index, CaseSearchIndex cases, TimeProvider clock, ILogger<KnowledgeSweeper> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -158,6 +158,7 @@ public sealed class KnowledgeSweeper(PublishScheduledArticles publisher, Knowled
             {
                 await index.CatchUpAsync(stoppingToken);
                 await publisher.RunAsync(clock.GetUtcNow().UtcDateTime, stoppingToken);
+                await cases.CatchUpAsync(ct: stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Knowledge.Search;
 using Pishkhan.Platform.Api;
@@ -28,6 +29,9 @@ public static class KnowledgeEndpoints
             sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Platform.Data.PishkhanDbContext>>(),
             sp.GetRequiredService<TimeProvider>(),
             indexDirectory));
+        services.AddSingleton(sp => new CaseSearchIndex(
+            sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Platform.Data.PishkhanDbContext>>(),
+            indexDirectory + "-cases"));
         services.AddSingleton<SaveArticle>();
         services.AddSingleton<ChangeArticleStatus>();
         services.AddSingleton<GetArticles>();
@@ -127,6 +131,11 @@ public static class KnowledgeEndpoints
                 handler.Search(new SearchRequest(q, language, categoryId, visibility, status, page ?? 1, pageSize ?? 10), Actor.FromPrincipal(user)).ToHttp())
             .WithName("SearchArticles").WithSummary("Persian-aware full-text search with highlighted snippets; published articles unless 'status' says otherwise.");
 
+        app.MapGet("/api/v1/kb/search/cases", async Task<Results<Ok<PagedResult<CaseHit>>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
+                string? q, int? page, int? pageSize, CaseSearchIndex index, ClaimsPrincipal user, CancellationToken ct) =>
+                (await index.SearchAsync(q, Actor.FromPrincipal(user), page ?? 1, pageSize ?? 10, ct)).ToHttp())
+            .RequireAuthorization(Scopes.CasesRead).WithTags("Knowledge base")
+            .WithName("SearchCases").WithSummary("For agents: Persian-aware search over case subjects, descriptions and messages (notes included), only cases the caller may see; updated within 15 s of a change.");
         read.MapGet("/categories", async (KbCategories handler, CancellationToken ct) => TypedResults.Ok(await handler.ListAsync(ct)))
             .WithName("ListKbCategories").WithSummary("The category tree, depth first, with each node's depth.");
         approve.MapPost("/categories", async Task<Results<Ok<KbCategoryDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
@@ -202,9 +211,25 @@ public static class KnowledgeEndpoints
                 return TypedResults.Text(xml.Declaration + xml.ToString(), "application/xml", Encoding.UTF8);
             })
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/kb/{slug}", async Task<Results<ContentHttpResult, NotFound>> (string slug, GetArticles handler, CancellationToken ct) =>
-                await handler.PublicBySlugAsync(slug, countView: true, ct) is { } a ? TypedResults.Text(PublicPage.Article(a), "text/html", Encoding.UTF8) : TypedResults.NotFound())
+        app.MapGet("/kb/{slug}", async Task<Results<ContentHttpResult, NotFound>> (string slug, bool? thanks, GetArticles handler, CancellationToken ct) =>
+                await handler.PublicBySlugAsync(slug, countView: thanks != true, ct) is { } a
+                    ? TypedResults.Text(PublicPage.Article(a, thanked: thanks == true), "text/html", Encoding.UTF8)
+                    : TypedResults.NotFound())
             .AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/kb/{slug}/feedback", async Task<Results<RedirectHttpResult, ContentHttpResult, NotFound>> (
+                string slug, [FromForm] string? helpful, [FromForm] string? comment, GetArticles articles, AddArticleFeedback handler, CancellationToken ct) =>
+            {
+                if (await articles.PublicBySlugAsync(slug, countView: false, ct) is not { } a)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                var outcome = await handler.AddAsync(a.Id, new FeedbackRequest(helpful switch { "yes" => true, "no" => false, _ => null }, comment), null, ct);
+                return outcome is Outcome<FeedbackDto>.Invalid invalid
+                    ? TypedResults.Text(PublicPage.Article(a, string.Join(" ", invalid.Errors.SelectMany(e => e.Value))), "text/html", Encoding.UTF8, StatusCodes.Status400BadRequest)
+                    : TypedResults.Redirect($"/kb/{Uri.EscapeDataString(a.Slug)}?thanks=true");
+            })
+            .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/kb", (string? q, SearchArticles handler) =>
                 TypedResults.Text(PublicPage.Search(q, string.IsNullOrWhiteSpace(q) ? null : handler.Search(new SearchRequest(q, PageSize: 20), null)), "text/html", Encoding.UTF8))
             .AllowAnonymous().ExcludeFromDescription();
@@ -217,7 +242,8 @@ public sealed record CaseArticleLinkRequest(Guid? ArticleId);
 /// <summary>The public knowledge-base pages: plain server-rendered HTML, readable without script, ready to frame in a portal.</summary>
 internal static class PublicPage
 {
-    public static string Article(ArticleDto a)
+    /// <summary>The article page; <paramref name="problem"/> (non-empty) is shown above the feedback form, which goes once <paramref name="thanked"/>.</summary>
+    public static string Article(ArticleDto a, string? problem = "", bool thanked = false)
     {
         var rtl = a.Language == "fa";
         var body = new StringBuilder();
@@ -232,6 +258,26 @@ internal static class PublicPage
         {
             body.Append("<p><a hreflang=\"").Append(t.Language).Append("\" href=\"/kb/").Append(Uri.EscapeDataString(t.Slug)).Append("\">")
                 .Append(WebUtility.HtmlEncode(t.Title)).Append("</a></p>");
+        }
+
+        if (thanked)
+        {
+            body.Append("<p class=\"thanks\">").Append(rtl ? "از بازخورد شما سپاسگزاریم." : "Thank you for your feedback.").Append("</p>");
+        }
+        else
+        {
+            // A plain form, so feedback works without script (and in a portal frame).
+            body.Append("<form class=\"feedback\" method=\"post\" action=\"/kb/").Append(Uri.EscapeDataString(a.Slug)).Append("/feedback\">")
+                .Append("<p>").Append(rtl ? "این مقاله مفید بود؟" : "Was this article helpful?").Append("</p>");
+            if (!string.IsNullOrEmpty(problem))
+            {
+                body.Append("<p class=\"problem\">").Append(WebUtility.HtmlEncode(problem)).Append("</p>");
+            }
+
+            body.Append("<textarea name=\"comment\" maxlength=\"").Append(ArticleRules.CommentMaxLength).Append("\" aria-label=\"comment\" placeholder=\"")
+                .Append(rtl ? "توضیح (اختیاری)" : "Comment (optional)").Append("\"></textarea><br>")
+                .Append("<button name=\"helpful\" value=\"yes\">").Append(rtl ? "مفید بود" : "Helpful").Append("</button> ")
+                .Append("<button name=\"helpful\" value=\"no\">").Append(rtl ? "مفید نبود" : "Not helpful").Append("</button></form>");
         }
 
         body.Append("<p><a href=\"/kb\">").Append(rtl ? "جستجو در راهنما" : "Search the help centre").Append("</a></p>");

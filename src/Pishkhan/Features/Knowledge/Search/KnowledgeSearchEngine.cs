@@ -190,9 +190,9 @@ public sealed class KnowledgeSearchEngine : IDisposable
                     Guid.ParseExact(doc.Get(KnowledgeFields.Id, CultureInfo.InvariantCulture), "N"),
                     doc.Get(KnowledgeFields.Slug, CultureInfo.InvariantCulture),
                     title,
-                    Highlight(title, matchers, whole: true),
+                    Highlight(Analyzer, title, matchers, whole: true),
                     summary,
-                    Highlight(body.Length > 0 ? body : summary, matchers, whole: false),
+                    Highlight(Analyzer, body.Length > 0 ? body : summary, matchers, whole: false),
                     doc.Get(KnowledgeFields.Language, CultureInfo.InvariantCulture),
                     Enum.Parse<ArticleStatus>(doc.Get(KnowledgeFields.Status, CultureInfo.InvariantCulture)),
                     Enum.Parse<ArticleVisibility>(doc.Get(KnowledgeFields.Visibility, CultureInfo.InvariantCulture)),
@@ -410,10 +410,10 @@ public sealed class KnowledgeSearchEngine : IDisposable
     /// HTML-encodes <paramref name="text"/> with every word that matched the query in <c>&lt;mark&gt;</c>; unless
     /// <paramref name="whole"/>, only a window around the densest run of matches is kept.
     /// </summary>
-    private string Highlight(string text, List<Func<string, bool>> matchers, bool whole)
+    internal static string Highlight(KnowledgeAnalyzer analyzer, string text, List<Func<string, bool>> matchers, bool whole)
     {
         var marks = new List<(int Start, int End)>();
-        using (var stream = Analyzer.GetTokenStream(KnowledgeFields.Body, text))
+        using (var stream = analyzer.GetTokenStream(KnowledgeFields.Body, text))
         {
             var term = stream.AddAttribute<ICharTermAttribute>();
             var offset = stream.AddAttribute<IOffsetAttribute>();
