@@ -43,4 +43,28 @@ public sealed class CaseSearchTests(PishkhanAppFactory app) : IClassFixture<Pish
         var kbOnlyKey = await app.CreateApiKeyAsync(Scopes.KbRead);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.ApiClient(kbOnlyKey).GetAsync($"/api/v1/kb/search/cases?q={marker}")).StatusCode);
     }
+
+    [Fact]
+    public async Task AnAgentsOwnCase_IsFound_BehindHundredsOfBetterMatchesTheyMayNotSee()
+    {
+        var marker = "cv" + Guid.NewGuid().ToString("N")[..6];
+        var hidden = await app.CreateTeamAsync("Hidden " + marker);
+        var mine = await app.CreateTeamAsync("Mine " + marker);
+        for (var batch = 0; batch < 22; batch++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => app.CreateCaseAsync($"{marker} {marker}", teamId: hidden)));
+        }
+
+        var theCase = await app.CreateCaseAsync("Printer on the second floor", teamId: mine);
+        var note = await app.ApiClient().PostAsJsonAsync($"/api/v1/cases/{theCase.Id}/notes", new { body = $"The code on the display was {marker}." }, PishkhanAppFactory.Json);
+        Assert.True(note.IsSuccessStatusCode, await note.Content.ReadAsStringAsync());
+        await app.Services.GetRequiredService<CaseSearchIndex>().CatchUpAsync();
+
+        var asAdmin = await SearchAsync(app.ApiClient(), marker);
+        Assert.Equal(200, asAdmin.Total);
+        await app.CreateUserAsync($"{marker}@test.local", UserRole.Agent, mine);
+        var asAgent = await SearchAsync(await app.LoginAsync($"{marker}@test.local"), marker);
+        Assert.Equal([theCase.Id], asAgent.Items.Select(h => h.Id));
+        Assert.Equal(1, asAgent.Total);
+    }
 }

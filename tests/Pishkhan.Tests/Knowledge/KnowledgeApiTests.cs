@@ -46,6 +46,33 @@ public sealed class KnowledgeApiTests(PishkhanAppFactory app) : IClassFixture<Pi
     }
 
     [Fact]
+    public async Task Edit_ClearsCategoryAndReviewDate_OnlyWhenNamed()
+    {
+        var category = await app.ApiClient().PostAsJsonAsync("/api/v1/kb/categories", new { name = Unique("Printers") }, PishkhanAppFactory.Json);
+        Assert.Equal(HttpStatusCode.Created, category.StatusCode);
+        var categoryId = (await category.Content.ReadFromJsonAsync<KbCategoryDto>(PishkhanAppFactory.Json))!.Id;
+        var review = new DateTime(2027, 1, 10, 0, 0, 0, DateTimeKind.Utc);
+        var created = await CreateAsync(new { title = Unique("Toner"), categoryId, nextReviewAt = review, language = "en" });
+        Assert.Equal(categoryId, created.CategoryId);
+
+        var untouched = await app.ApiClient().PutAsJsonAsync($"/api/v1/kb/articles/{created.Id}", new { title = created.Title, body = "New body", version = created.Version }, PishkhanAppFactory.Json);
+        var kept = (await untouched.Content.ReadFromJsonAsync<ArticleDto>(PishkhanAppFactory.Json))!;
+        Assert.Equal((categoryId, review), (kept.CategoryId, kept.NextReviewAt));
+
+        var both = await app.ApiClient().PutAsJsonAsync($"/api/v1/kb/articles/{created.Id}", new { title = created.Title, categoryId, clear = new[] { "categoryId", "owner" }, version = kept.Version }, PishkhanAppFactory.Json);
+        var errors = await Problems.ErrorsAsync(both);
+        Assert.Contains("both given a value and cleared", errors["clear[0]"][0], StringComparison.Ordinal);
+        Assert.Contains("'owner' cannot be cleared", errors["clear[1]"][0], StringComparison.Ordinal);
+
+        var cleared = await app.ApiClient().PutAsJsonAsync($"/api/v1/kb/articles/{created.Id}", new { title = created.Title, clear = new[] { "categoryId", "nextReviewAt" }, version = kept.Version }, PishkhanAppFactory.Json);
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        var after = (await cleared.Content.ReadFromJsonAsync<ArticleDto>(PishkhanAppFactory.Json))!;
+        Assert.Null(after.CategoryId);
+        Assert.Null(after.NextReviewAt);
+        Assert.Equal(kept.Version + 1, after.Version);
+    }
+
+    [Fact]
     public async Task Lifecycle_VersionsDiffRestore_AndStaleEditIs409()
     {
         var title = Unique("VPN setup");
@@ -184,7 +211,7 @@ public sealed class KnowledgeApiTests(PishkhanAppFactory app) : IClassFixture<Pi
         var bad = await app.ApiClient().PostAsJsonAsync("/api/v1/kb/synonyms", new { terms = OneTerm }, PishkhanAppFactory.Json);
         Assert.Contains("terms", (await Problems.ErrorsAsync(bad)).Keys);
         var group = await app.ApiClient().PostAsJsonAsync("/api/v1/kb/synonyms", new { terms = FreezeGroup }, PishkhanAppFactory.Json);
-        Assert.Equal(HttpStatusCode.OK, group.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, group.StatusCode);
         Assert.Contains((await SearchAsync("سیستم هنگ")).Hits, h => h.Id == slow.Id);
     }
 

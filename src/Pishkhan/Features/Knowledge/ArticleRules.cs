@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using Ganss.Xss;
 using Markdig;
@@ -91,7 +92,23 @@ public static class ArticleRules
         {
             errors.Add("visibility", "'visibility' must be 'internal' or 'public'.");
         }
+
+        foreach (var (field, i) in (request.Clear ?? []).Select((f, i) => (f, i)))
+        {
+            if (!ClearableFields.Contains(field))
+            {
+                errors.Add($"clear[{i}]", $"'{field}' cannot be cleared; 'clear' may name {string.Join(", ", ClearableFields.Order().Select(f => $"'{f}'"))}.");
+            }
+            else if ((field == "categoryId" && request.CategoryId is not null) || (field == "nextReviewAt" && request.NextReviewAt is not null))
+            {
+                errors.Add($"clear[{i}]", $"'{field}' is both given a value and cleared; send one or the other.");
+            }
+        }
     }
+
+    /// <summary>The optional fields an edit may empty by naming them in <see cref="ArticleRequest.Clear"/>
+    /// (an absent field means "leave as it is").</summary>
+    internal static readonly FrozenSet<string> ClearableFields = new[] { "categoryId", "nextReviewAt" }.ToFrozenSet();
 
     private static HtmlSanitizer CreateSanitizer()
     {

@@ -14,7 +14,8 @@ public sealed record ArticleRequest(
     string? Slug = null,
     Guid? TranslationOf = null,
     int? Version = null,
-    string? Note = null);
+    string? Note = null,
+    List<string>? Clear = null);
 
 public sealed record ArticleDto(
     Guid Id,

@@ -138,8 +138,9 @@ public static class KnowledgeEndpoints
             .WithName("SearchCases").WithSummary("For agents: Persian-aware search over case subjects, descriptions and messages (notes included), only cases the caller may see; updated within 15 s of a change.");
         read.MapGet("/categories", async (KbCategories handler, CancellationToken ct) => TypedResults.Ok(await handler.ListAsync(ct)))
             .WithName("ListKbCategories").WithSummary("The category tree, depth first, with each node's depth.");
-        approve.MapPost("/categories", async Task<Results<Ok<KbCategoryDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
-                KbCategoryRequest body, KbCategories handler, ClaimsPrincipal user, CancellationToken ct) => (await handler.SaveAsync(null, body, Actor.FromPrincipal(user), ct)).ToHttp())
+        approve.MapPost("/categories", async Task<Results<Created<KbCategoryDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
+                KbCategoryRequest body, KbCategories handler, ClaimsPrincipal user, CancellationToken ct) =>
+                (await handler.SaveAsync(null, body, Actor.FromPrincipal(user), ct)).ToCreated(c => $"/api/v1/kb/categories/{c.Id}"))
             .WithName("CreateKbCategory").WithSummary("Adds a category (under 'parentId' when given).");
         approve.MapPut("/categories/{id:guid}", async Task<Results<Ok<KbCategoryDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
                 Guid id, KbCategoryRequest body, KbCategories handler, ClaimsPrincipal user, CancellationToken ct) => (await handler.SaveAsync(id, body, Actor.FromPrincipal(user), ct)).ToHttp())
@@ -155,8 +156,9 @@ public static class KnowledgeEndpoints
 
         read.MapGet("/synonyms", async (Synonyms handler, CancellationToken ct) => TypedResults.Ok(await handler.ListAsync(ct)))
             .WithName("ListSynonymGroups").WithSummary("Synonym groups that expand searches.");
-        admin.MapPost("/synonyms", async Task<Results<Ok<SynonymGroupDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
-                SynonymGroupRequest body, Synonyms handler, ClaimsPrincipal user, CancellationToken ct) => (await handler.SaveAsync(null, body, Actor.FromPrincipal(user), ct)).ToHttp())
+        admin.MapPost("/synonyms", async Task<Results<Created<SynonymGroupDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
+                SynonymGroupRequest body, Synonyms handler, ClaimsPrincipal user, CancellationToken ct) =>
+                (await handler.SaveAsync(null, body, Actor.FromPrincipal(user), ct)).ToCreated(g => $"/api/v1/kb/synonyms/{g.Id}"))
             .WithName("CreateSynonymGroup").WithSummary("Adds a group of equivalent words or phrases (fa and en may mix).");
         admin.MapPut("/synonyms/{id:guid}", async Task<Results<Ok<SynonymGroupDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (
                 Guid id, SynonymGroupRequest body, Synonyms handler, ClaimsPrincipal user, CancellationToken ct) => (await handler.SaveAsync(id, body, Actor.FromPrincipal(user), ct)).ToHttp())

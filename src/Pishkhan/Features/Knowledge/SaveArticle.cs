@@ -88,12 +88,13 @@ public sealed class SaveArticle(IDbContextFactory<PishkhanDbContext> dbFactory, 
         article.Title = title;
         article.Summary = request.Summary?.Trim() ?? article.Summary;
         article.Body = request.Body ?? article.Body;
-        article.CategoryId = request.CategoryId ?? article.CategoryId;
+        var clear = request.Clear ?? [];
+        article.CategoryId = clear.Contains("categoryId") ? null : request.CategoryId ?? article.CategoryId;
         article.Tags = request.Tags?.Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? article.Tags;
         article.Language = request.Language ?? article.Language;
         article.Visibility = request.Visibility ?? article.Visibility;
         article.OwnerId = request.OwnerId ?? article.OwnerId;
-        article.NextReviewAt = request.NextReviewAt ?? article.NextReviewAt;
+        article.NextReviewAt = clear.Contains("nextReviewAt") ? null : request.NextReviewAt ?? article.NextReviewAt;
         article.Slug = slug ?? article.Slug;
         if (original is not null)
         {

@@ -13,6 +13,15 @@ public static class OutcomeResults
         _ => TypedResults.NotFound(),
     };
 
+    /// <summary>As <see cref="ToHttp{T}"/>, but a success is 201 Created with the new resource's address.</summary>
+    public static Results<Created<T>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>> ToCreated<T>(this Outcome<T> outcome, Func<T, string> location) => outcome switch
+    {
+        Outcome<T>.Ok ok => TypedResults.Created(location(ok.Value), ok.Value),
+        Outcome<T>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+        Outcome<T>.Conflict conflict => TypedResults.Conflict(ConflictProblem(conflict.Detail)),
+        _ => TypedResults.NotFound(),
+    };
+
     public static HttpValidationProblemDetails ConflictProblem(string detail) => new()
     {
         Status = StatusCodes.Status409Conflict,

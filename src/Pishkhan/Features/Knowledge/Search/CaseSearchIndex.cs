@@ -24,6 +24,12 @@ public sealed record CaseHit(Guid Id, string Number, string Subject, string Subj
 public sealed class CaseSearchIndex : IDisposable
 {
     private const string WatermarkKey = "watermark";
+    private const string FormatKey = "format";
+
+    /// <summary>Raised when the documents gain or lose a field; an index of another format is rebuilt on catch-up.</summary>
+    private const string Format = "2";
+    private const string OwnerField = "owner";
+    private const string TeamField = "team";
     private const int Batch = 500;
     private const int MaxTextLength = 20_000;
     private const int Candidates = 200;
@@ -52,6 +58,7 @@ public sealed class CaseSearchIndex : IDisposable
         try
         {
             await using var db = await _dbFactory.CreateDbContextAsync(ct);
+            rebuild |= _writer.CommitData?.TryGetValue(FormatKey, out var format) != true || format != Format;
             if (rebuild)
             {
                 _writer.DeleteAll();
@@ -61,7 +68,7 @@ public sealed class CaseSearchIndex : IDisposable
             while (true)
             {
                 var cases = await db.Cases.AsNoTracking().Where(c => c.UpdatedAt > since).OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id).Take(Batch)
-                    .Select(c => new { c.Id, c.Number, c.Subject, c.Description, c.UpdatedAt }).ToListAsync(ct);
+                    .Select(c => new { c.Id, c.Number, c.Subject, c.Description, c.UpdatedAt, c.OwnerId, c.TeamId }).ToListAsync(ct);
                 if (cases.Count == 0)
                 {
                     break;
@@ -74,17 +81,28 @@ public sealed class CaseSearchIndex : IDisposable
                 foreach (var c in cases)
                 {
                     var text = string.Join("\n", messages[c.Id].Prepend(c.Description));
-                    _writer.UpdateDocument(new Term(KnowledgeFields.Id, c.Id.ToString("N")), new Document
+                    var doc = new Document
                     {
                         new StringField(KnowledgeFields.Id, c.Id.ToString("N"), Field.Store.YES),
                         new StoredField("number", c.Number),
                         new TextField(KnowledgeFields.Title, c.Subject, Field.Store.YES),
                         new TextField(KnowledgeFields.Body, text.Length > MaxTextLength ? text[..MaxTextLength] : text, Field.Store.YES),
-                    });
+                    };
+                    if (c.OwnerId is { } owner)
+                    {
+                        doc.Add(new StringField(OwnerField, owner.ToString("N"), Field.Store.NO));
+                    }
+
+                    if (c.TeamId is { } team)
+                    {
+                        doc.Add(new StringField(TeamField, team.ToString("N"), Field.Store.NO));
+                    }
+
+                    _writer.UpdateDocument(new Term(KnowledgeFields.Id, c.Id.ToString("N")), doc);
                 }
 
                 var last = cases[^1].UpdatedAt;
-                _writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = last.Ticks.ToString(CultureInfo.InvariantCulture) });
+                _writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = last.Ticks.ToString(CultureInfo.InvariantCulture), [FormatKey] = Format });
                 _writer.Commit();
                 if (cases.Count < Batch || last == since)
                 {
@@ -125,6 +143,8 @@ public sealed class CaseSearchIndex : IDisposable
             return new PagedResult<CaseHit>([], 0, page, pageSize);
         }
 
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var teams = actor.SeesAllCases ? [] : await db.TeamMembers.AsNoTracking().Where(m => m.UserId == actor.UserId).Select(m => m.TeamId).ToListAsync(ct);
         List<(Guid Id, string Number, string Subject, string Text, float Score)> found;
         var matchers = new List<Func<string, bool>>();
         var searcher = _searchers.Acquire();
@@ -156,7 +176,7 @@ public sealed class CaseSearchIndex : IDisposable
                 }
             }
 
-            found = searcher.Search(query, Candidates).ScoreDocs.Select(s =>
+            found = searcher.Search(actor.SeesAllCases ? query : OnlyVisible(query, actor.UserId ?? Guid.Empty, teams), Candidates).ScoreDocs.Select(s =>
             {
                 var doc = searcher.Doc(s.Doc);
                 return (Guid.ParseExact(doc.Get(KnowledgeFields.Id, CultureInfo.InvariantCulture), "N"), doc.Get("number", CultureInfo.InvariantCulture),
@@ -168,7 +188,6 @@ public sealed class CaseSearchIndex : IDisposable
             _searchers.Release(searcher);
         }
 
-        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var ids = found.Select(f => f.Id).ToList();
         var visible = (await db.Cases.AsNoTracking().VisibleTo(db, actor).Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
         var allowed = found.Where(f => visible.Contains(f.Id)).ToList();
@@ -177,6 +196,21 @@ public sealed class CaseSearchIndex : IDisposable
                 KnowledgeSearchEngine.Highlight(_analyzer, f.Text, matchers, whole: false), f.Score))
             .ToList();
         return new PagedResult<CaseHit>(hits, allowed.Count, page, pageSize);
+    }
+
+    /// <summary>
+    /// Narrows the query to the cases the index last saw owned by the agent or in one of their teams, so the
+    /// <see cref="Candidates"/> best hits are all (nearly) visible ones; the database check after it stays the rule.
+    /// </summary>
+    private static BooleanQuery OnlyVisible(Query query, Guid userId, List<Guid> teams)
+    {
+        var visible = new BooleanQuery(disableCoord: true) { { new TermQuery(new Term(OwnerField, userId.ToString("N"))), Occur.SHOULD } };
+        foreach (var team in teams)
+        {
+            visible.Add(new TermQuery(new Term(TeamField, team.ToString("N"))), Occur.SHOULD);
+        }
+
+        return new BooleanQuery(disableCoord: true) { { query, Occur.MUST }, { visible, Occur.MUST } };
     }
 
     public void Dispose()
