@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Pishkhan.Calendar;
+using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Identity;
 using Pishkhan.Platform.Data;
@@ -40,13 +42,12 @@ public sealed record SlaCaseDto(
     DateTime ComputedAt);
 
 /// <summary>What a case list shows per case: the instances that are not cancelled, from the stored rows (no replay).</summary>
-public sealed record SlaChipDto(Guid CaseId, SlaMetric Metric, int Cycle, SlaState State, DateTime? DueAt, DateTime? BreachedAt, long ElapsedSeconds, long TargetSeconds, Guid PolicyId);
 
 /// <summary>
 /// Reads SLA state. <see cref="ForCaseAsync"/> replays the case now (so it is exact to the second even between
 /// changes) and explains which policy applies and why; <see cref="ForCasesAsync"/> reads stored rows for a page of cases.
 /// </summary>
-public sealed class GetCaseSla(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine engine, TimeProvider clock)
+public sealed class GetCaseSla(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine engine, CalendarResolver resolver, TimeProvider clock)
 {
     public async Task<SlaCaseDto?> ForCaseAsync(Guid caseId, Actor actor, CancellationToken ct = default)
     {
@@ -93,15 +94,50 @@ public sealed class GetCaseSla(IDbContextFactory<PishkhanDbContext> dbFactory, S
     }
 
     /// <summary>The non-cancelled instances of each case in <paramref name="caseIds"/> (a page of a case list), from stored rows.</summary>
-    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<SlaChipDto>>> ForCasesAsync(IReadOnlyCollection<Guid> caseIds, CancellationToken ct = default)
+    /// <summary>
+    /// The active instances (in progress, nearing breach, paused, or breached and still open) of a page of cases, from
+    /// the stored rows — no replay — with the business time left (or overdue) worked out now on each row's calendar.
+    /// The caller has already checked that the cases are visible.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<SlaInstanceDto>>> ForCasesAsync(IReadOnlyCollection<Guid> caseIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = caseIds.Distinct().ToList();
-        var rows = await db.Set<SlaInstance>().AsNoTracking()
-            .Where(i => ids.Contains(i.CaseId) && i.State != SlaState.Cancelled)
-            .Select(i => new SlaChipDto(i.CaseId, i.Metric, i.Cycle, i.State, i.DueAt, i.BreachedAt, i.ElapsedSeconds, i.TargetSeconds, i.PolicyId))
-            .ToListAsync(ct);
-        return rows.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => (IReadOnlyList<SlaChipDto>)[.. g.OrderBy(r => r.Metric).ThenBy(r => r.Cycle)]);
+        var rows = await db.Set<SlaInstance>().AsNoTracking().Where(i => ids.Contains(i.CaseId) && i.IsOpen).ToListAsync(ct);
+        var policyIds = rows.Select(r => r.PolicyId).Distinct().ToList();
+        var names = await db.Set<SlaPolicy>().AsNoTracking().Where(p => policyIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var calendars = new Dictionary<Guid, BusinessCalendar>();
+        foreach (var id in rows.Select(r => r.CalendarId).OfType<Guid>().Distinct())
+        {
+            if (await resolver.ForCalendarAsync(id, ct) is { } resolved)
+            {
+                calendars[id] = resolved.Calendar;
+            }
+        }
+
+        var now = SlaEngine.ToInstant(clock.GetUtcNow().UtcDateTime);
+        return rows.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => (IReadOnlyList<SlaInstanceDto>)[.. g.OrderBy(r => r.Metric).ThenBy(r => r.Cycle).Select(r =>
+        {
+            var calendar = r.CalendarId is { } c && calendars.TryGetValue(c, out var found) ? found : SlaClock.AllDay;
+            var elapsed = r.ElapsedSeconds;
+            long? remaining = null;
+            if (r.State != SlaState.Paused && r.DueAt is { } due)
+            {
+                var dueAt = SlaEngine.ToInstant(due);
+                if (dueAt > now)
+                {
+                    remaining = (long)calendar.Between(now, dueAt).TotalSeconds;
+                    elapsed = r.TargetSeconds - remaining.Value;
+                }
+                else
+                {
+                    elapsed = r.TargetSeconds + (long)calendar.Between(dueAt, now).TotalSeconds;
+                }
+            }
+
+            return new SlaInstanceDto(r.Id, r.Metric, r.Cycle, r.State, r.PolicyId, names.GetValueOrDefault(r.PolicyId, ""), r.StartedAt, r.TargetSeconds, elapsed,
+                remaining, r.DueAt, r.WarnAt, r.BreachedAt, r.AchievedAt, r.AchievedSeconds, [], []);
+        })]);
     }
 
     private static IReadOnlyList<SlaTimerDto> TimersOf(List<SlaTimer> timers, Guid? instanceId) =>
