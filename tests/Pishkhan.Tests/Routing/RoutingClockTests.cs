@@ -65,6 +65,22 @@ public sealed class RoutingClockTests(ClockedApp fixture) : IClassFixture<Clocke
     }
 
     [Fact]
+    public async Task An_agent_with_no_shift_calendar_takes_work_at_any_hour_not_only_in_the_default_support_hours()
+    {
+        Clock.Set(new DateTimeOffset(2026, 11, 27, 18, 30, 0, TimeSpan.Zero)); // Friday 22:00 in Tehran: the default calendar is closed
+        var team = await App.CreateTeamAsync($"No shift {Guid.NewGuid():N}");
+        var agent = await App.CreateAgentAsync("nightowl", team, capacity: 5);
+        var queue = await App.CreateQueueAsync("No shift", [team]);
+        var tag = await App.CreateTagRuleAsync(queue.Id);
+        await App.SetPresenceAsync(agent, "online");
+
+        var late = await App.CreateTaggedCaseAsync(tag, "Friday night");
+
+        await RoutingSteps.WaitUntilAsync(async () => await App.OwnerOfAsync(late.Id) is not null);
+        Assert.Equal(agent.Id, await App.OwnerOfAsync(late.Id));
+    }
+
+    [Fact]
     public async Task An_agent_who_goes_offline_keeps_their_cases_until_the_re_assignment_time_runs_out()
     {
         Clock.Set(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));

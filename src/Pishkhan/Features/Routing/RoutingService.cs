@@ -295,7 +295,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
                 continue;
             }
 
-            var calendar = await calendars.ForCalendarAsync(item.CalendarId ?? teamShifts.For(entity.OwnerId!.Value, item.Queue.Id), ct);
+            var calendar = await ShiftAsync(item.CalendarId ?? teamShifts.For(entity.OwnerId!.Value, item.Queue.Id), ct);
             var waited = calendar is null
                 ? now - entity.AssignedAt!.Value
                 : calendar.Calendar.Between(Instant.FromDateTimeUtc(entity.AssignedAt!.Value), Instant.FromDateTimeUtc(now)).ToTimeSpan();
@@ -419,7 +419,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         var pool = new AgentPool();
         foreach (var person in people)
         {
-            var calendar = await calendars.ForCalendarAsync(person.CalendarId ?? teamShifts.For(person.Profile.UserId, queue.Id), ct);
+            var calendar = await ShiftAsync(person.CalendarId ?? teamShifts.For(person.Profile.UserId, queue.Id), ct);
             var load = held.Where(h => h.OwnerId == person.Profile.UserId).Sum(h => h.Count * CaseWeights.Of(h.Priority, queue.WeighByPriority));
             pool.Add(
                 new AgentSnapshot(person.Profile.UserId, person.Profile.Presence, calendar?.Calendar.IsOpen(now) ?? true,
@@ -429,6 +429,13 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
 
         return pool;
     }
+
+    /// <summary>
+    /// The shift calendar with this id; none (always in shift, wall-clock time) when the agent and their team have no
+    /// calendar. Not the organisation's default calendar: that is the support hours customers see, not anyone's shift.
+    /// </summary>
+    private async Task<ResolvedCalendar?> ShiftAsync(Guid? calendarId, CancellationToken ct) =>
+        calendarId is null ? null : await calendars.ForCalendarAsync(calendarId, ct);
 
     /// <summary>
     /// For each user and queue, the calendar of the user's team that serves the queue (the first by team id when several
