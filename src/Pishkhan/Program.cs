@@ -15,6 +15,7 @@ using Pishkhan.Features.Demo;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Knowledge;
 using Pishkhan.Features.Knowledge.Search;
+using Pishkhan.Features.Notifications;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Sla;
 using Pishkhan.Features.Triage;
@@ -121,6 +122,7 @@ builder.Services.AddSingleton<GetCaseSla>();
 builder.Services.AddSingleton<SlaSweeper>();
 builder.Services.AddSingleton<SlaRecalculations>();
 builder.Services.AddHostedService<SlaBackgroundService>();
+builder.Services.AddNotifications();
 builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:IndexDirectory"] is { Length: > 0 } indexDirectory
     ? indexDirectory
     : Path.Combine(dataDirectory, "kb-index"));
@@ -180,6 +182,7 @@ app.MapCalendarEndpoints();
 app.MapTriageEndpoints();
 app.MapSlaEndpoints();
 app.MapKnowledgeEndpoints();
+app.MapNotificationEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
