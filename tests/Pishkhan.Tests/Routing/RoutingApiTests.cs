@@ -168,6 +168,16 @@ public sealed class RoutingApiTests(PishkhanAppFactory app) : IClassFixture<Pish
         var timeline = await app.ApiClient().GetFromJsonAsync<List<TimelineEntryDto>>($"/api/v1/cases/{created.Id}/timeline", PishkhanAppFactory.Json);
         Assert.Contains(timeline!, e => e.Field == "routing" && e.NewValue!.StartsWith("escalated to", StringComparison.Ordinal));
 
+        // The case page says both events in the reader's language, with their numbers.
+        var reader = await app.LoginAsync(supervisor.Email!);
+        Assert.Contains("back to the queue: not accepted within 10 business minutes (return 1)",
+            WebUtility.HtmlDecode(await reader.GetStringAsync($"/cases/{created.Number}")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await reader.GetAsync("/account/language/fa")).StatusCode);
+        var persian = WebUtility.HtmlDecode(await reader.GetStringAsync($"/cases/{created.Number}"));
+        Assert.Contains("بازگشت به صف: در ۱۰ دقیقهٔ کاری پذیرفته نشد (بازگشت ۱)", persian, StringComparison.Ordinal);
+        Assert.Contains($"پس از ۱ بار بازگشت به صف، به {supervisor.DisplayName} ارجاع شد", persian, StringComparison.Ordinal);
+        Assert.DoesNotContain("back to the queue", persian, StringComparison.Ordinal);
+
         // An accepted case stays put however long it waits.
         var accepted = await app.CreateTaggedCaseAsync(tag, "Accepted one");
         await RoutingSteps.WaitUntilAsync(async () => await app.OwnerOfAsync(accepted.Id) is not null);

@@ -32,7 +32,7 @@ public sealed record AgentProfileRequest(Dictionary<string, int>? Skills, int? C
 public sealed record AgentProfileDto(Guid UserId, IReadOnlyDictionary<string, int> Skills, int Capacity, Presence Presence, DateTime? LastAssignedAt);
 
 /// <summary>Queues, routing rules and agent profiles: validated so that a rule or queue never names something unknown.</summary>
-public sealed partial class RoutingAdmin(IDbContextFactory<PishkhanDbContext> dbFactory, RoutingService router, TimeProvider clock)
+public sealed partial class RoutingAdmin(IDbContextFactory<PishkhanDbContext> dbFactory, RoutingService router, RoutingSignals signals, TimeProvider clock)
 {
     public const int MaxSkillLevel = 5;
 
@@ -271,6 +271,17 @@ public sealed partial class RoutingAdmin(IDbContextFactory<PishkhanDbContext> db
         return ToDto(profile);
     }
 
+    /// <summary>The saved routing profiles of active users: only they are routed cases.</summary>
+    public async Task<IReadOnlyList<AgentProfileDto>> ProfilesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var profiles = await db.AgentProfiles.AsNoTracking().Where(p => p.User!.IsActive).ToListAsync(ct);
+        return profiles.Select(ToDto).ToList();
+    }
+
+    /// <summary>The profile a user starts from before one is saved for them.</summary>
+    public static AgentProfileDto DefaultProfile(Guid userId) => ToDto(new AgentProfile { UserId = userId });
+
     public async Task<Outcome<AgentProfileDto>> SaveProfileAsync(Guid userId, AgentProfileRequest request, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -308,6 +319,7 @@ public sealed partial class RoutingAdmin(IDbContextFactory<PishkhanDbContext> db
 
         profile.Capacity = request.Capacity ?? profile.Capacity;
         await db.SaveChangesAsync(ct);
+        signals.AgentAvailable(userId); // more capacity or new skills may fit waiting cases
         return new Outcome<AgentProfileDto>.Ok(ToDto(profile));
     }
 

@@ -35,6 +35,15 @@ public static class RoutingConditions
     private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// A condition's values as a form field holds them: comma-separated (Latin or Persian comma); a <c>matches</c>
+    /// pattern is taken whole, since commas belong to regular expressions.
+    /// </summary>
+    public static List<string> SplitValues(string? text, string @operator) =>
+        string.IsNullOrWhiteSpace(text) ? []
+        : @operator == "matches" ? [text.Trim()]
+        : [.. text.Split([',', '،'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>
     /// Compiles <paramref name="conditions"/>; every problem is added to <paramref name="errors"/> under
     /// <c>{path}[i].field</c>, <c>.operator</c> or <c>.values</c>, and the result is then null.
     /// </summary>

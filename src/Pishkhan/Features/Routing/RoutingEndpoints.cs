@@ -54,12 +54,10 @@ public static class RoutingEndpoints
         read.MapGet("/agents/{userId:guid}/profile", async Task<Results<Ok<AgentProfileDto>, NotFound>> (Guid userId, RoutingAdmin handler, CancellationToken ct) =>
                 await handler.ProfileAsync(userId, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound())
             .WithName("GetAgentProfile").WithSummary("An agent's skills, capacity and presence.");
-        admin.MapPut("/agents/{userId:guid}/profile", async (Guid userId, AgentProfileRequest body, RoutingAdmin handler, RoutingSignals signals, CancellationToken ct) =>
-            {
-                var outcome = await handler.SaveProfileAsync(userId, body, ct);
-                signals.AgentAvailable(userId); // more capacity or new skills may fit waiting cases
-                return outcome.ToHttp();
-            })
+        read.MapGet("/agents/profiles", async (RoutingAdmin handler, CancellationToken ct) => TypedResults.Ok(await handler.ProfilesAsync(ct)))
+            .WithName("ListAgentProfiles").WithSummary("The saved profiles (skills, capacity, presence) of active users; only they are routed cases.");
+        admin.MapPut("/agents/{userId:guid}/profile", async (Guid userId, AgentProfileRequest body, RoutingAdmin handler, CancellationToken ct) =>
+                (await handler.SaveProfileAsync(userId, body, ct)).ToHttp())
             .WithName("SaveAgentProfile").WithSummary("Sets an agent's skills (name → level 1–5) and capacity.");
 
         agent.MapPut("/me/presence", async Task<Results<Ok<Presence>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>>> (

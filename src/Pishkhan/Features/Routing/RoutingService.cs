@@ -308,14 +308,16 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
             if (entity.RoutingHops > item.Queue.MaxHops && await SupervisorForAsync(db, item.Queue.Id, ct) is { } supervisor)
             {
                 db.TimelineEntries.Add(Event(entity.Id, "routing", item.OwnerName,
-                    $"escalated to {supervisor.Name} after {entity.RoutingHops - 1} returns to the queue", now));
+                    $"escalated to {supervisor.Name} after {entity.RoutingHops - 1} returns to the queue", now,
+                    RoutingEventText.Escalated(supervisor.Name, entity.RoutingHops - 1)));
                 Assign(db, entity, supervisor.Id, supervisor.Name, now);
             }
             else
             {
                 db.TimelineEntries.Add(Event(entity.Id, "owner", item.OwnerName, null, now));
                 db.TimelineEntries.Add(Event(entity.Id, "routing", null,
-                    $"back to the queue: not accepted within {item.Queue.ReassignAfterMinutes} business minutes (return {entity.RoutingHops})", now));
+                    $"back to the queue: not accepted within {item.Queue.ReassignAfterMinutes} business minutes (return {entity.RoutingHops})", now,
+                    RoutingEventText.Returned(item.Queue.ReassignAfterMinutes!.Value, entity.RoutingHops)));
                 entity.OwnerId = null;
                 entity.AssignedAt = null;
                 entity.QueuedAt = now;
@@ -370,13 +372,14 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         entity.Version++;
     }
 
-    private static TimelineEntry Event(Guid caseId, string field, string? from, string? to, DateTime now) => new()
+    private static TimelineEntry Event(Guid caseId, string field, string? from, string? to, DateTime now, string body = "") => new()
     {
         CaseId = caseId,
         Kind = TimelineKind.Event,
         Field = field,
         OldValue = from,
         NewValue = to,
+        Body = body,
         AuthorName = RouterName,
         CreatedAt = now,
     };
