@@ -6,6 +6,7 @@ using Pishkhan.Features.Demo;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Sla;
+using Pishkhan.Features.Triage;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan;
@@ -36,6 +37,10 @@ internal static class StartUp
             await using var db = await services.GetRequiredService<IDbContextFactory<PishkhanDbContext>>().CreateDbContextAsync();
             SlaRecalculations.Enqueue(db, "demo data seeded", null, null, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync();
+
+            // The demo's resolved cases carry the category their text is about: a first model, so the case form
+            // suggests a category from the start (retraining then follows the schedule).
+            await services.GetRequiredService<CategoryClassifier>().TrainAsync(Actor.System, CancellationToken.None);
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>

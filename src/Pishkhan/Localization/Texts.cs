@@ -82,6 +82,9 @@ public sealed class Texts
         ["caseForm.newTitle"] = ("New case", "درخواست جدید"),
         ["caseForm.editTitle"] = ("Edit case", "ویرایش درخواست"),
         ["caseForm.create"] = ("Create case", "ثبت درخواست"),
+        ["caseForm.suggested"] = ("Suggested category", "دستهٔ پیشنهادی"),
+        ["caseForm.useSuggestion"] = ("Use it", "همین باشد"),
+        ["caseForm.wouldApply"] = ("Left empty, it will be set to this on saving.", "اگر خالی بماند، هنگام ثبت همین دسته گذاشته می‌شود."),
         ["caseForm.tagsHelp"] = ("Separate with commas", "با ویرگول جدا کنید"),
 
         ["contacts.title"] = ("Contacts", "مخاطبان"),

@@ -26,26 +26,26 @@ public sealed class DemoData(IDbContextFactory<PishkhanDbContext> dbFactory, Use
     private static readonly string[] PersianCompanies = ["فن‌آوران پارس", "بازرگانی آریا", "داده‌پردازان سپهر", "صنایع غذایی مهر", "کاشی نگین", "پخش البرز", "نرم‌افزار رایان", "حمل‌ونقل کاروان"];
     private static readonly string[] EnglishCompanies = ["Northwind Traders", "Contoso Ltd", "Fabrikam Inc", "Tailspin Toys", "Adventure Works", "Litware Inc"];
 
-    private static readonly (string Subject, string Body)[] PersianCases =
+    private static readonly (string Subject, string Body, string Category)[] PersianCases =
     [
-        ("سیستم هنگ می‌کند", "از صبح امروز نرم‌افزار هنگام ثبت فاکتور هنگ می‌کند و باید دوباره وارد شوم."),
-        ("فاکتور اشتباه صادر شده", "مبلغ فاکتور شماره ۱۲۳۴ با قرارداد ما همخوانی ندارد. لطفاً بررسی کنید."),
-        ("درخواست بازپرداخت وجه", "سفارش را لغو کردیم ولی وجه هنوز برگشت داده نشده است."),
-        ("مشکل ورود به حساب کاربری", "رمز عبورم را بازنشانی کردم اما باز هم نمی‌توانم وارد شوم."),
-        ("کندی شدید برنامه", "گزارش‌گیری ماهانه بیش از ده دقیقه طول می‌کشد."),
-        ("استعلام قیمت نسخه سازمانی", "برای ۵۰ کاربر قیمت نسخه سازمانی چقدر است؟"),
-        ("خطا در چاپ رسید", "هنگام چاپ رسید پیغام خطای ۵۰۰ نمایش داده می‌شود."),
-        ("تغییر آدرس ارسال", "لطفاً آدرس ارسال سفارش بعدی را به دفتر جدید تغییر دهید."),
+        ("سیستم هنگ می‌کند", "از صبح امروز نرم‌افزار هنگام ثبت فاکتور هنگ می‌کند و باید دوباره وارد شوم.", "Technical › Performance"),
+        ("فاکتور اشتباه صادر شده", "مبلغ فاکتور شماره ۱۲۳۴ با قرارداد ما همخوانی ندارد. لطفاً بررسی کنید.", "Billing › Invoices"),
+        ("درخواست بازپرداخت وجه", "سفارش را لغو کردیم ولی وجه هنوز برگشت داده نشده است.", "Billing › Refunds"),
+        ("مشکل ورود به حساب کاربری", "رمز عبورم را بازنشانی کردم اما باز هم نمی‌توانم وارد شوم.", "Technical › Login"),
+        ("کندی شدید برنامه", "گزارش‌گیری ماهانه بیش از ده دقیقه طول می‌کشد.", "Technical › Performance"),
+        ("استعلام قیمت نسخه سازمانی", "برای ۵۰ کاربر قیمت نسخه سازمانی چقدر است؟", "Sales › Pricing"),
+        ("خطا در چاپ رسید", "هنگام چاپ رسید پیغام خطای ۵۰۰ نمایش داده می‌شود.", "Technical"),
+        ("تغییر آدرس ارسال", "لطفاً آدرس ارسال سفارش بعدی را به دفتر جدید تغییر دهید.", "Sales"),
     ];
 
-    private static readonly (string Subject, string Body)[] EnglishCases =
+    private static readonly (string Subject, string Body, string Category)[] EnglishCases =
     [
-        ("Cannot log in after password reset", "I reset my password but the login page still says the password is wrong."),
-        ("Invoice total does not match the quote", "Invoice 5521 is 12% higher than the quote we accepted."),
-        ("App freezes when exporting reports", "Exporting the monthly report to Excel freezes the browser tab."),
-        ("Refund for a cancelled order", "We cancelled order 8812 two weeks ago and have not seen the refund."),
-        ("Pricing for 200 seats", "Could you send pricing for the enterprise plan with 200 seats?"),
-        ("Email notifications stopped", "Since yesterday we no longer receive notification emails."),
+        ("Cannot log in after password reset", "I reset my password but the login page still says the password is wrong.", "Technical › Login"),
+        ("Invoice total does not match the quote", "Invoice 5521 is 12% higher than the quote we accepted.", "Billing › Invoices"),
+        ("App freezes when exporting reports", "Exporting the monthly report to Excel freezes the browser tab.", "Technical › Performance"),
+        ("Refund for a cancelled order", "We cancelled order 8812 two weeks ago and have not seen the refund.", "Billing › Refunds"),
+        ("Pricing for 200 seats", "Could you send pricing for the enterprise plan with 200 seats?", "Sales › Pricing"),
+        ("Email notifications stopped", "Since yesterday we no longer receive notification emails.", "Technical"),
     ];
 
     public async Task<bool> SeedAsync(string password, CancellationToken ct)
@@ -133,15 +133,19 @@ public sealed class DemoData(IDbContextFactory<PishkhanDbContext> dbFactory, Use
         await db.SaveChangesAsync(ct);
 
         var statuses = await db.CaseStatuses.OrderBy(s => s.Position).ToListAsync(ct);
+        var done = statuses.Where(s => s.Category >= StatusCategory.Resolved).ToList();
+        var active = statuses.Except(done).ToList();
         var categories = await db.Categories.ToListAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         for (var i = 0; i < CaseCount; i++)
         {
             var contact = contacts[random.Next(contacts.Count)];
             var persian = contact.Language == "fa";
-            var (subject, body) = persian ? PersianCases[random.Next(PersianCases.Length)] : EnglishCases[random.Next(EnglishCases.Length)];
+            var (subject, body, categoryName) = persian ? PersianCases[random.Next(PersianCases.Length)] : EnglishCases[random.Next(EnglishCases.Length)];
             var created = now.AddMinutes(-random.Next(60, 60 * 24 * 90));
-            var status = statuses[random.Next(statuses.Count)];
+            // Like a real desk, about half the cases are done: they are what the classifier learns from.
+            var pool = random.Next(2) == 0 ? done : active;
+            var status = pool[random.Next(pool.Count)];
             var teamIndex = random.Next(teams.Length);
             var owner = random.Next(4) == 0 ? null : agents.Where(a => people[agents.IndexOf(a)].Team == teamIndex).OrderBy(_ => random.Next()).FirstOrDefault();
             var urgency = (Level)random.Next(1, 4);
@@ -152,7 +156,7 @@ public sealed class DemoData(IDbContextFactory<PishkhanDbContext> dbFactory, Use
                 Subject = subject,
                 Description = body,
                 Channel = (CaseChannel)random.Next(1, 6),
-                CategoryId = categories[random.Next(categories.Count)].Id,
+                CategoryId = categories.Single(c => c.Name == categoryName).Id, // the category the text is about, so the classifier has something to learn
                 Urgency = urgency,
                 Impact = impact,
                 Priority = CaseRules.PriorityFrom(urgency, impact),
