@@ -12,6 +12,7 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Demo;
+using Pishkhan.Features.Email;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Knowledge;
 using Pishkhan.Features.Knowledge.Search;
@@ -126,6 +127,7 @@ builder.Services.AddNotifications();
 builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:IndexDirectory"] is { Length: > 0 } indexDirectory
     ? indexDirectory
     : Path.Combine(dataDirectory, "kb-index"));
+builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -183,6 +185,7 @@ app.MapTriageEndpoints();
 app.MapSlaEndpoints();
 app.MapKnowledgeEndpoints();
 app.MapNotificationEndpoints();
+app.MapEmailEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

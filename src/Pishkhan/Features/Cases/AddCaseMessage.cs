@@ -12,7 +12,7 @@ public sealed record CaseMessageRequest(string? Body, List<Guid>? AttachmentIds 
 /// <summary>
 /// Adds a reply or a note. The first public agent reply stamps <see cref="Case.FirstResponseAt"/>; notes never do.
 /// </summary>
-public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine sla, TimeProvider clock)
+public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine sla, TimeProvider clock, Email.EmailOutbox outbox)
 {
     public async Task<Outcome<TimelineEntryDto>> HandleAsync(Guid caseId, CaseMessageRequest request, bool isPublicReply, Actor actor, CancellationToken ct = default)
     {
@@ -69,6 +69,8 @@ public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactor
         {
             // A public reply fulfils response metrics; a note never changes a clock.
             await sla.ApplyAsync(db, entity, now, ct: ct);
+            // On an email case the reply also goes out: its outbox row is saved with it.
+            await outbox.OnPublicReplyAsync(db, entity, entry, actor, ct);
         }
 
         await db.SaveChangesAsync(ct);

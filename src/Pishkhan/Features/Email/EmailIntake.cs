@@ -1,0 +1,402 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Pishkhan.Features.Calendars;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Contacts;
+using Pishkhan.Features.Identity;
+using Pishkhan.Features.Sla;
+using Pishkhan.Localization;
+using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Attachments;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Features.Email;
+
+public sealed class EmailOptions
+{
+    /// <summary>Run the IMAP intake and the SMTP sender in the background.</summary>
+    public bool Background { get; set; } = true;
+
+    /// <summary>How often a mailbox without IDLE is polled, and the longest an IDLE waits before checking again.</summary>
+    public int PollSeconds { get; set; } = 60;
+
+    /// <summary>How often the outbox is looked at.</summary>
+    public int SendSeconds { get; set; } = 5;
+
+    /// <summary>The first retry's delay; each further attempt doubles it (at most an hour).</summary>
+    public int RetryBaseSeconds { get; set; } = 30;
+
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The largest stored attachment or inline image of an inbound message.</summary>
+    public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
+}
+
+public enum IntakeOutcome
+{
+    NewCase = 1,
+    AddedToCase = 2,
+    Duplicate = 3,
+}
+
+public sealed record IntakeResult(IntakeOutcome Outcome, Guid CaseId, string Threading);
+
+/// <summary>
+/// Turns one raw inbound message into a case or a message on a case, through <see cref="CreateCase"/> (so triage,
+/// routing and SLA apply) and the SLA engine. Deduplicated by Message-ID: a second delivery, or a fetch repeated after
+/// a crash, changes nothing.
+/// </summary>
+public sealed class EmailIntake(
+    IDbContextFactory<PishkhanDbContext> dbFactory,
+    CreateCase createCase,
+    SaveContact saveContact,
+    SlaEngine sla,
+    AttachmentStore store,
+    CalendarResolver calendars,
+    IOptions<EmailOptions> options,
+    TimeProvider clock)
+{
+    public static Actor ActorFor(Mailbox mailbox) =>
+        new(null, null, $"Email: {mailbox.Address}", UserRole.Admin, new HashSet<string>(Scopes.All));
+
+    /// <exception cref="UnprocessableEmailException">The message cannot be handled; quarantine it.</exception>
+    public async Task<IntakeResult> ProcessAsync(Mailbox mailbox, byte[] raw, string? fromOverride = null, CancellationToken ct = default)
+    {
+        var mail = InboundParser.Parse(raw, fromOverride);
+        var actor = ActorFor(mailbox);
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var earlier = await db.Set<EmailMessage>().AsNoTracking().Where(m => m.MessageId == mail.MessageId)
+                .Select(m => new { m.CaseId, m.Threading }).FirstOrDefaultAsync(ct);
+            if (earlier is not null)
+            {
+                return new IntakeResult(IntakeOutcome.Duplicate, earlier.CaseId, earlier.Threading);
+            }
+        }
+
+        var contactId = await ContactForAsync(mail, actor, ct);
+        var (caseId, threading) = await ThreadAsync(mailbox, mail, contactId, ct);
+        if (caseId is { } existing)
+        {
+            var added = await AddToCaseAsync(mailbox, mail, existing, contactId, threading, actor, ct);
+            if (added is not null)
+            {
+                return added;
+            }
+        }
+
+        return await NewCaseAsync(mailbox, mail, contactId, caseId, actor, ct);
+    }
+
+    private async Task<Guid> ContactForAsync(InboundMail mail, Actor actor, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                var found = await db.ContactChannels.AsNoTracking()
+                    .Where(c => c.Kind == ContactChannelKind.Email && c.Value == mail.FromAddress).Select(c => (Guid?)c.ContactId).FirstOrDefaultAsync(ct);
+                if (found is { } id)
+                {
+                    return id;
+                }
+            }
+
+            var name = string.IsNullOrWhiteSpace(mail.FromName) ? mail.FromAddress : mail.FromName;
+            var created = await saveContact.CreateAsync(new ContactRequest(name.Length > 200 ? name[..200] : name, Emails: [mail.FromAddress]), actor, ct);
+            if (created is Outcome<ContactDto>.Ok ok)
+            {
+                return ok.Value.Id;
+            }
+
+            // Another message from the same new sender made the contact first: read it again.
+            if (attempt > 0)
+            {
+                throw new UnprocessableEmailException($"Cannot create a contact for '{mail.FromAddress}': {Describe(created)}");
+            }
+        }
+    }
+
+    /// <summary>Our Message-ID in In-Reply-To / References, then the subject's case token, then Outlook's Thread-Index.</summary>
+    private async Task<(Guid? CaseId, string Threading)> ThreadAsync(Mailbox mailbox, InboundMail mail, Guid contactId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cases = mailbox.ThreadAcrossContacts ? db.Cases.AsNoTracking() : db.Cases.AsNoTracking().Where(c => c.ContactId == contactId);
+        if (mail.InReplyTo.Count > 0)
+        {
+            var ids = mail.InReplyTo.Take(50).ToList();
+            var known = await db.Set<EmailMessage>().AsNoTracking().Where(m => ids.Contains(m.MessageId))
+                .Join(cases, m => m.CaseId, c => c.Id, (m, c) => new { m.MessageId, m.CaseId }).ToListAsync(ct);
+            if (ids.Select(id => known.FirstOrDefault(k => k.MessageId == id)).FirstOrDefault(k => k is not null) is { } match)
+            {
+                return (match.CaseId, "in-reply-to");
+            }
+        }
+
+        if (mail.CaseToken is { } token && await cases.Where(c => c.Number == token).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct) is { } byToken)
+        {
+            return (byToken, "subject-token");
+        }
+
+        if (mail.ThreadTopic is { } topic)
+        {
+            var byTopic = await db.Set<EmailMessage>().AsNoTracking().Where(m => m.ThreadTopic == topic)
+                .Join(cases, m => m.CaseId, c => c.Id, (m, c) => new { m.CaseId, m.CreatedAt })
+                .OrderByDescending(m => m.CreatedAt).Select(m => (Guid?)m.CaseId).FirstOrDefaultAsync(ct);
+            if (byTopic is not null)
+            {
+                return (byTopic, "thread-index");
+            }
+        }
+
+        return (null, "new");
+    }
+
+    /// <returns>Null when the case is closed and the mailbox opens a linked new case instead.</returns>
+    private async Task<IntakeResult?> AddToCaseAsync(Mailbox mailbox, InboundMail mail, Guid caseId, Guid contactId, string threading, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = actor;
+        await db.Database.OpenConnectionAsync(ct);
+        var entity = await db.Cases.Include(c => c.Status).FirstAsync(c => c.Id == caseId, ct);
+        var category = entity.Status!.Category;
+        if (category == StatusCategory.Closed && mailbox.ClosedCaseReply == ClosedCaseReply.NewLinkedCase)
+        {
+            return null;
+        }
+
+        var now = Now();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (category >= StatusCategory.Resolved)
+        {
+            // The customer wrote again: the case is open again (a resolved one always, a closed one per mailbox setting).
+            var open = await db.CaseStatuses.Where(s => s.Category == StatusCategory.Open).OrderBy(s => s.Position).FirstAsync(ct);
+            db.TimelineEntries.Add(new TimelineEntry
+            {
+                CaseId = caseId, Kind = TimelineKind.Event, Field = "status", OldValue = entity.Status.Name, NewValue = open.Name,
+                AuthorName = actor.Name, CreatedAt = now,
+            });
+            UpdateCase.ApplyStatus(entity, open, now);
+        }
+
+        var entry = await AddMessageAsync(db, mailbox, mail, entity, contactId, threading, now, ct);
+        entity.UpdatedAt = now;
+        entity.Version++;
+        if (!await SaveDedupedAsync(db, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return new IntakeResult(IntakeOutcome.Duplicate, caseId, threading);
+        }
+
+        // The customer's message restarts the next-response clock: the SLA engine reads it from the timeline.
+        await sla.ApplyAsync(db, entity, now, ct: ct);
+        await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        _ = entry;
+        return new IntakeResult(IntakeOutcome.AddedToCase, caseId, threading);
+    }
+
+    private async Task<IntakeResult> NewCaseAsync(Mailbox mailbox, InboundMail mail, Guid contactId, Guid? closedCaseId, Actor actor, CancellationToken ct)
+    {
+        var subject = string.IsNullOrWhiteSpace(mail.Subject) ? "(no subject)" : mail.Subject;
+        subject = subject.Length > CaseRules.SubjectMaxLength ? subject[..CaseRules.SubjectMaxLength] : subject;
+        var description = mail.VisibleText.Length > CaseRules.DescriptionMaxLength ? mail.VisibleText[..CaseRules.DescriptionMaxLength] : mail.VisibleText;
+        // The idempotency key makes the creation itself exactly-once: a crash after it and a refetch find the same case.
+        var key = $"email:{InboundParser.Hash(mail.MessageId)}";
+        var created = await createCase.HandleAsync(new CreateCaseRequest(subject, description, contactId, Channel: "email"), actor, key, ct);
+        if (created is not Outcome<CaseDto>.Ok ok)
+        {
+            throw new UnprocessableEmailException($"The case could not be created: {Describe(created)}");
+        }
+
+        var caseId = ok.Value.Id;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = actor;
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var entity = await db.Cases.FirstAsync(c => c.Id == caseId, ct);
+        var now = Now();
+        if (closedCaseId is { } closed)
+        {
+            var number = await db.Cases.Where(c => c.Id == closed).Select(c => c.Number).FirstAsync(ct);
+            db.TimelineEntries.Add(new TimelineEntry
+            {
+                CaseId = caseId, Kind = TimelineKind.Event, Field = "linked", NewValue = number, AuthorName = actor.Name, CreatedAt = now,
+            });
+        }
+
+        await AddMessageAsync(db, mailbox, mail, entity, contactId, closedCaseId is null ? "new" : "linked-to-closed", entity.CreatedAt, ct);
+        if (!await SaveDedupedAsync(db, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return new IntakeResult(IntakeOutcome.Duplicate, caseId, "new");
+        }
+
+        await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new IntakeResult(IntakeOutcome.NewCase, caseId, closedCaseId is null ? "new" : "linked-to-closed");
+    }
+
+    /// <summary>The inbound timeline entry, its files and the Message-ID row (not saved).</summary>
+    private async Task<TimelineEntry> AddMessageAsync(
+        PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, string threading, DateTime at, CancellationToken ct)
+    {
+        var body = mail.VisibleText;
+        var entry = new TimelineEntry
+        {
+            CaseId = entity.Id,
+            Kind = TimelineKind.InboundMessage,
+            IsPublic = true,
+            IsAutomated = mail.AutomatedReason is not null,
+            AuthorContactId = contactId,
+            AuthorName = string.IsNullOrWhiteSpace(mail.FromName) ? mail.FromAddress : $"{mail.FromName} <{mail.FromAddress}>",
+            CreatedAt = at,
+        };
+        var skipped = new List<string>();
+        foreach (var file in mail.Files)
+        {
+            try
+            {
+                using var content = new MemoryStream(file.Content, writable: false);
+                var (sha, size) = await store.SaveAsync(content, options.Value.MaxAttachmentBytes, ct);
+                entry.Attachments.Add(new Attachment
+                {
+                    CaseId = entity.Id, FileName = Truncate(file.FileName, 255), ContentType = Truncate(file.ContentType, 100), Size = size, Sha256 = sha, CreatedAt = at,
+                });
+            }
+            catch (FileTooLargeException e)
+            {
+                skipped.Add($"[{file.FileName}: not stored, larger than {e.MaxBytes} bytes]");
+            }
+        }
+
+        if (skipped.Count > 0)
+        {
+            body = $"{body}\n\n{string.Join('\n', skipped)}";
+        }
+
+        entry.Body = body.Length > CaseRules.BodyMaxLength ? body[..CaseRules.BodyMaxLength] : body;
+        db.TimelineEntries.Add(entry);
+        db.Add(new EmailMessage
+        {
+            MailboxId = mailbox.Id,
+            Direction = EmailDirection.Inbound,
+            MessageId = mail.MessageId,
+            CaseId = entity.Id,
+            TimelineEntryId = entry.Id,
+            ContactId = contactId,
+            ThreadTopic = mail.ThreadTopic,
+            FromAddress = mail.FromAddress,
+            Subject = Truncate(mail.Subject, 998),
+            Html = mail.Html,
+            IsAutomated = mail.AutomatedReason is not null,
+            Threading = threading,
+            CreatedAt = at,
+        });
+        if (mail.AutomatedReason is { } reason)
+        {
+            db.TimelineEntries.Add(new TimelineEntry
+            {
+                CaseId = entity.Id, Kind = TimelineKind.Event, Field = "automated-email", NewValue = reason, AuthorName = "Pishkhan", CreatedAt = at,
+            });
+        }
+
+        return entry;
+    }
+
+    /// <summary>Saves; false when the Message-ID row already exists (the same message, handled concurrently).</summary>
+    private static async Task<bool> SaveDedupedAsync(PishkhanDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// While the mailbox's calendar is closed, answers once per contact per N hours with the template and the next
+    /// opening in the contact's language — never to automated mail (loop protection).
+    /// </summary>
+    private async Task OutOfHoursAsync(PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, DateTime now, CancellationToken ct)
+    {
+        if (mail.AutomatedReason is not null || mailbox.CalendarId is null)
+        {
+            return;
+        }
+
+        var calendar = await calendars.ForCalendarAsync(mailbox.CalendarId, ct);
+        var instant = Instant.FromDateTimeUtc(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+        if (calendar is null || calendar.Calendar.IsOpen(instant))
+        {
+            return;
+        }
+
+        var since = now.AddHours(-mailbox.OutOfHoursEveryHours);
+        if (await db.Set<OutboundEmail>().AnyAsync(o => o.ContactId == contactId && o.IsAutoReply && o.CreatedAt > since, ct))
+        {
+            return;
+        }
+
+        var language = await db.Contacts.Where(c => c.Id == contactId).Select(c => c.Language).FirstOrDefaultAsync(ct);
+        var persian = language != UiLanguage.English;
+        var template = persian ? mailbox.OutOfHoursTemplateFa : mailbox.OutOfHoursTemplateEn;
+        if (string.IsNullOrWhiteSpace(template))
+        {
+            return;
+        }
+
+        var next = calendar.Calendar.NextOpen(instant).InZone(calendar.Zone);
+        var body = template.Replace("{next}", OutOfHoursText.NextOpening(next, persian), StringComparison.Ordinal)
+            .Replace("{case}", entity.Number, StringComparison.Ordinal);
+        EmailOutbox.Add(db, mailbox, new OutgoingEmail(mail.FromAddress, InboundParser.WithCaseToken(ReplySubject(mail.Subject), entity.Number), body, entity.Id, contactId),
+            [mail.MessageId], isAutoReply: true, now);
+    }
+
+    internal static string ReplySubject(string subject) =>
+        subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? subject : $"Re: {subject}";
+
+    private DateTime Now()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
+    private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;
+
+    private static string Describe<T>(Outcome<T> outcome) => outcome switch
+    {
+        Outcome<T>.Invalid invalid => string.Join("; ", invalid.Errors.SelectMany(e => e.Value)),
+        Outcome<T>.Conflict conflict => conflict.Detail,
+        _ => outcome.GetType().Name,
+    };
+}
+
+/// <summary>The next opening time as the customer reads it: «شنبه ۸ فروردین ۱۴۰۵، ساعت ۸:۰۰» or "Saturday 28 March 2026, 08:00".</summary>
+public static class OutOfHoursText
+{
+    private static readonly string[] JalaliMonths =
+        ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"];
+
+    private static readonly string[] PersianDays = ["دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"];
+
+    public static string NextOpening(ZonedDateTime at, bool persian)
+    {
+        if (!persian)
+        {
+            return at.LocalDateTime.ToString("dddd d MMMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var jalali = at.LocalDateTime.WithCalendar(CalendarSystem.PersianAstronomical);
+        var day = PersianDays[(int)at.DayOfWeek - 1];
+        return Platform.Text.PersianText.ToPersianDigits($"{day} {jalali.Day} {JalaliMonths[jalali.Month - 1]} {jalali.Year}، ساعت {jalali.Hour}:{jalali.Minute:00}");
+    }
+}
