@@ -174,8 +174,13 @@ public sealed class EmailIntake(
             var open = await db.CaseStatuses.Where(s => s.Category == StatusCategory.Open).OrderBy(s => s.Position).FirstAsync(ct);
             db.TimelineEntries.Add(new TimelineEntry
             {
-                CaseId = caseId, Kind = TimelineKind.Event, Field = "status", OldValue = entity.Status.Name, NewValue = open.Name,
-                AuthorName = actor.Name, CreatedAt = now,
+                CaseId = caseId,
+                Kind = TimelineKind.Event,
+                Field = "status",
+                OldValue = entity.Status.Name,
+                NewValue = open.Name,
+                AuthorName = actor.Name,
+                CreatedAt = now,
             });
             UpdateCase.ApplyStatus(entity, open, now);
         }
@@ -223,7 +228,12 @@ public sealed class EmailIntake(
             var number = await db.Cases.Where(c => c.Id == closed).Select(c => c.Number).FirstAsync(ct);
             db.TimelineEntries.Add(new TimelineEntry
             {
-                CaseId = caseId, Kind = TimelineKind.Event, Field = "linked", NewValue = number, AuthorName = actor.Name, CreatedAt = now,
+                CaseId = caseId,
+                Kind = TimelineKind.Event,
+                Field = "linked",
+                NewValue = number,
+                AuthorName = actor.Name,
+                CreatedAt = now,
             });
         }
 
@@ -264,7 +274,12 @@ public sealed class EmailIntake(
                 var (sha, size) = await store.SaveAsync(content, options.Value.MaxAttachmentBytes, ct);
                 entry.Attachments.Add(new Attachment
                 {
-                    CaseId = entity.Id, FileName = Truncate(file.FileName, 255), ContentType = Truncate(file.ContentType, 100), Size = size, Sha256 = sha, CreatedAt = at,
+                    CaseId = entity.Id,
+                    FileName = Truncate(file.FileName, 255),
+                    ContentType = Truncate(file.ContentType, 100),
+                    Size = size,
+                    Sha256 = sha,
+                    CreatedAt = at,
                 });
             }
             catch (FileTooLargeException e)
@@ -300,7 +315,12 @@ public sealed class EmailIntake(
         {
             db.TimelineEntries.Add(new TimelineEntry
             {
-                CaseId = entity.Id, Kind = TimelineKind.Event, Field = "automated-email", NewValue = reason, AuthorName = "Pishkhan", CreatedAt = at,
+                CaseId = entity.Id,
+                Kind = TimelineKind.Event,
+                Field = "automated-email",
+                NewValue = reason,
+                AuthorName = "Pishkhan",
+                CreatedAt = at,
             });
         }
 

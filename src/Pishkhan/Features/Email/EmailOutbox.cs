@@ -71,6 +71,32 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
     }
 
     /// <summary>
+    /// For other features (notifications, automations): "send this templated email to an address". Fills the template's
+    /// <c>{placeholders}</c> from <paramref name="values"/> and queues the message in the durable outbox (retries, failures
+    /// visible), from <paramref name="mailboxId"/> or else the first active mailbox. With <paramref name="caseId"/> it
+    /// threads with the case like an agent reply. NotFound when there is no mailbox to send from; Invalid for a bad address.
+    /// </summary>
+    public async Task<Outcome<OutboundEmailDto>> SendTemplateAsync(
+        string to, EmailTemplate template, IReadOnlyDictionary<string, string> values, Actor actor, Guid? mailboxId = null, Guid? caseId = null,
+        CancellationToken ct = default)
+    {
+        Guid? from = mailboxId;
+        if (from is null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            from = await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
+        }
+
+        if (from is not { } id)
+        {
+            return new Outcome<OutboundEmailDto>.NotFound();
+        }
+
+        var email = new OutgoingEmail(to, EmailTemplate.Fill(template.Subject, values), EmailTemplate.Fill(template.Body, values), caseId);
+        return await EnqueueAsync(id, email, actor, ct);
+    }
+
+    /// <summary>
     /// Called by <see cref="AddCaseMessage"/> before it saves a public reply: on an email case, queues the reply in the
     /// same unit of work, so the reply and its email are saved together or not at all.
     /// </summary>
@@ -127,9 +153,16 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
         {
             db.Add(new EmailMessage
             {
-                MailboxId = mailbox.Id, Direction = EmailDirection.Outbound, MessageId = row.MessageId, CaseId = caseId,
-                ContactId = email.ContactId, FromAddress = mailbox.Address, Subject = email.Subject, IsAutomated = isAutoReply,
-                Threading = "outbound", CreatedAt = now,
+                MailboxId = mailbox.Id,
+                Direction = EmailDirection.Outbound,
+                MessageId = row.MessageId,
+                CaseId = caseId,
+                ContactId = email.ContactId,
+                FromAddress = mailbox.Address,
+                Subject = email.Subject,
+                IsAutomated = isAutoReply,
+                Threading = "outbound",
+                CreatedAt = now,
             });
         }
 

@@ -88,8 +88,12 @@ public sealed class EmailSender(
             {
                 db.TimelineEntries.Add(new TimelineEntry
                 {
-                    CaseId = caseId, Kind = TimelineKind.Event, Field = "email-failed", NewValue = $"{row.To}: {row.LastError}",
-                    AuthorName = "Pishkhan", CreatedAt = now,
+                    CaseId = caseId,
+                    Kind = TimelineKind.Event,
+                    Field = "email-failed",
+                    NewValue = $"{row.To}: {row.LastError}",
+                    AuthorName = "Pishkhan",
+                    CreatedAt = now,
                 });
             }
 

@@ -88,7 +88,11 @@ public sealed class MailboxSync(
 
         db.Add(new QuarantinedEmail
         {
-            MailboxId = mailbox.Id, Uid = uid, Error = error.Length > 4000 ? error[..4000] : error, Raw = raw, CreatedAt = clock.GetUtcNow().UtcDateTime,
+            MailboxId = mailbox.Id,
+            Uid = uid,
+            Error = error.Length > 4000 ? error[..4000] : error,
+            Raw = raw,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
     }
 }
