@@ -118,7 +118,10 @@ public sealed class EmailIntakeTests(MailServers servers, EmailApp fixture) : IC
         var caseId = (await EmailKit.InboundAsync(App, mailbox.Id, 1))[0].CaseId;
         var number = await App.WithDbAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.Number).SingleAsync());
 
-        var reply = await App.ApiClient().PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new CaseMessageRequest("It was sent yesterday."), PishkhanAppFactory.Json);
+        // A signed-in person replies: the signature carries their display name.
+        var agent = await App.CreateUserAsync($"agent.{user}@pishkhan.test", Pishkhan.Features.Identity.UserRole.Admin);
+        var browser = await App.LoginAsync(agent.Email!);
+        var reply = await browser.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new CaseMessageRequest("It was sent yesterday."), PishkhanAppFactory.Json);
         reply.EnsureSuccessStatusCode();
 
         var received = Assert.Single(await EmailKit.ReceivedAsync(servers, m => m.To.Mailboxes.Any(a => a.Address == customer)));
@@ -129,7 +132,7 @@ public sealed class EmailIntakeTests(MailServers servers, EmailApp fixture) : IC
         Assert.Equal(new[] { question.MessageId }, received.References.ToArray());
         Assert.Equal($"Re: Refund [#{number}]", received.Subject);
         Assert.Equal(mailbox.Address, received.From.Mailboxes.Single().Address);
-        Assert.Equal("It was sent yesterday.\n\n--\nPishkhan\nPishkhan support", received.TextBody!.Replace("\r\n", "\n").TrimEnd());
+        Assert.Equal($"It was sent yesterday.\n\n--\n{agent.DisplayName}\nPishkhan support", received.TextBody!.Replace("\r\n", "\n").TrimEnd());
         Assert.Null(received.Headers["Auto-Submitted"]);
         var sent = await EmailKit.EventuallyAsync(App, db => db.Set<OutboundEmail>().SingleAsync(o => o.CaseId == caseId), o => o.Status == OutboundStatus.Sent, "the outbox row marked sent");
         Assert.NotNull(sent.SentAt);

@@ -33,6 +33,7 @@ public sealed class MailServers : IAsyncLifetime
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "pishkhan-mail", Guid.NewGuid().ToString("N")[..12]);
     private Process? _smtp;
+    private Process? _imap;
 
     public int ImapPort { get; private set; }
     public int SmtpPort { get; private set; }
@@ -112,7 +113,10 @@ public sealed class MailServers : IAsyncLifetime
             }
             """;
         await File.WriteAllTextAsync(Path.Combine(_root, "dovecot.conf"), config);
-        await RunAsync(Dovecot, $"-c {_root}/dovecot.conf");
+        // In the foreground (-F), as a child of the tests: a daemonising start keeps the redirected stderr pipe open
+        // in the background master, and reading it to the end would never finish. Its log goes to log_path.
+        _imap = Process.Start(new ProcessStartInfo(Dovecot, ["-F", "-c", $"{_root}/dovecot.conf"]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Dovecot did not start.");
         await StartSmtpAsync();
         await WaitForPortAsync(ImapPort);
     }
@@ -127,6 +131,7 @@ public sealed class MailServers : IAsyncLifetime
         StopSmtp();
         try
         {
+            // "stop" asks the master to end its own login and auth processes too; a kill would leave them behind.
             await RunAsync(Dovecot, $"-c {_root}/dovecot.conf stop");
         }
         catch (InvalidOperationException)
@@ -134,7 +139,16 @@ public sealed class MailServers : IAsyncLifetime
             // Already stopped.
         }
 
-        await Task.Delay(200);
+        if (_imap is { } imap)
+        {
+            if (!imap.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                imap.Kill(entireProcessTree: true);
+            }
+
+            imap.Dispose();
+        }
+
         try
         {
             Directory.Delete(_root, recursive: true);

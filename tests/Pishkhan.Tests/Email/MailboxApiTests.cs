@@ -175,4 +175,25 @@ public sealed class MailboxApiTests(MailServers servers, EmailApp fixture) : ICl
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
+    [MailFact]
+    public async Task SendTemplate_FillsThePlaceholders_AndDeliversThroughTheOutbox_ABadAddressIsRefused()
+    {
+        var user = await servers.CreateUserAsync();
+        var mailbox = await EmailKit.CreateMailboxAsync(App, servers, user);
+        var outbox = App.Services.GetRequiredService<EmailOutbox>();
+        var actor = Pishkhan.Features.Email.EmailIntake.ActorFor(new Mailbox { Name = "n", Address = "a@support.test", ImapHost = "h", ImapUser = "u", SmtpHost = "h" });
+        var to = $"notify.{user}@customer.test";
+        var template = new EmailTemplate("Case {case} is waiting", "Hello {name},\ncase {case} needs your answer.");
+        var values = new Dictionary<string, string> { ["name"] = "Sara", ["case"] = "1405-000042" };
+
+        var queued = await outbox.SendTemplateAsync(to, template, values, actor, mailbox.Id);
+        Assert.IsType<Pishkhan.Platform.Api.Outcome<OutboundEmailDto>.Ok>(queued);
+        var received = Assert.Single(await EmailKit.ReceivedAsync(servers, m => m.To.Mailboxes.Any(a => a.Address == to)));
+        Assert.Equal("Case 1405-000042 is waiting", received.Subject);
+        Assert.Equal("Hello Sara,\ncase 1405-000042 needs your answer.", received.TextBody!.Replace("\r\n", "\n").TrimEnd());
+        Assert.Equal(mailbox.Address, received.From.Mailboxes.Single().Address);
+
+        var refused = Assert.IsType<Pishkhan.Platform.Api.Outcome<OutboundEmailDto>.Invalid>(await outbox.SendTemplateAsync("not an address", template, values, actor, mailbox.Id));
+        Assert.Contains("to", refused.Errors.Keys);
+    }
 }
