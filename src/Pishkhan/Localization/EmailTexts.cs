@@ -60,6 +60,17 @@ internal static class EmailTexts
         ["quarantine.reprocess"] = ("Reprocess", "پردازش دوباره"),
         ["quarantine.reprocessed"] = ("Reprocessed", "دوباره پردازش شد"),
 
+        ["caseEmails.tab"] = ("Emails", "ایمیل‌ها"),
+        ["caseEmails.none"] = ("No email has been sent for this case.", "برای این درخواست ایمیلی فرستاده نشده است."),
+        ["caseEmails.to"] = ("To", "گیرنده"),
+        ["caseEmails.subject"] = ("Subject", "موضوع"),
+        ["caseEmails.status"] = ("Status", "وضعیت"),
+        ["caseEmails.status.Pending"] = ("Waiting to be sent", "در انتظار ارسال"),
+        ["caseEmails.status.Sent"] = ("Sent", "فرستاده شد"),
+        ["caseEmails.status.Failed"] = ("Failed", "ناموفق"),
+        ["caseEmails.nextAttempt"] = ("next attempt", "تلاش بعدی"),
+        ["caseEmails.resend"] = ("Resend", "ارسال دوباره"),
+
         ["timeline.field.email-failed"] = ("Email could not be sent", "ایمیل فرستاده نشد"),
         ["timeline.field.automated-email"] = ("Automatic email (never answered automatically)", "ایمیل خودکار (بی‌پاسخ خودکار)"),
         ["timeline.field.linked"] = ("Linked to case", "پیوند به درخواست"),
