@@ -79,6 +79,9 @@ public sealed class CaseTests(BrowserApp app)
         await SwitchLanguageAsync(page, "en");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
 
+        // A link followed before the circuit is live is an enhanced navigation the starting circuit can override with
+        // the page it was started for (the address says /cases/…, the content is the list): wait for it first.
+        await page.InteractiveAsync("new-case");
         await page.TestId("case-row").First.Locator("a[href^='/cases/']").First.ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/cases/\d{4}-\d{6}$"));
         await Assertions.Expect(page.TestId("case-created-at")).ToHaveTextAsync(Ui.IsoDateTime());
