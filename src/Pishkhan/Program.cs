@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using Pishkhan;
 using Pishkhan.Components;
 using Pishkhan.Features.Accounts;
+using Pishkhan.Features.Automation;
 using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -126,6 +127,7 @@ builder.Services.AddNotifications();
 builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:IndexDirectory"] is { Length: > 0 } indexDirectory
     ? indexDirectory
     : Path.Combine(dataDirectory, "kb-index"));
+builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -183,6 +185,7 @@ app.MapTriageEndpoints();
 app.MapSlaEndpoints();
 app.MapKnowledgeEndpoints();
 app.MapNotificationEndpoints();
+app.MapAutomationEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
