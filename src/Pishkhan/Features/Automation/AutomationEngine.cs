@@ -154,7 +154,8 @@ public sealed class AutomationEngine(
                 }
 
                 var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
-                if (!ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, changes, ToInstant(now), used)))
+                // "Now" in a condition is when the change happened, not when the worker got to it.
+                if (!ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, changes, ToInstant(ev.CreatedAt), used)))
                 {
                     continue;
                 }
