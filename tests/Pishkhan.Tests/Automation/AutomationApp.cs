@@ -79,15 +79,24 @@ public sealed class AutomationApp : IDisposable
     public async Task<RunDto> RunAsync(Guid runId) =>
         (await App.ApiClient().GetFromJsonAsync<RunDto>($"/api/v1/workflow-runs/{runId}", PishkhanAppFactory.Json))!;
 
+    /// <summary>Patches with the current version; routing may move a new case into its queue meanwhile, so a 409 is retried.</summary>
     public async Task<CaseDto> PatchAsync(Guid caseId, object changes)
     {
         var client = App.ApiClient();
-        var current = await client.GetFromJsonAsync<CaseDto>($"/api/v1/cases/{caseId}", PishkhanAppFactory.Json);
-        var body = JsonSerializer.SerializeToNode(changes, PishkhanAppFactory.Json)!.AsObject();
-        body["version"] = current!.Version;
-        var response = await client.PatchAsync($"/api/v1/cases/{caseId}", Problems.JsonBody(body));
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<CaseDto>(PishkhanAppFactory.Json))!;
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await client.GetFromJsonAsync<CaseDto>($"/api/v1/cases/{caseId}", PishkhanAppFactory.Json);
+            var body = JsonSerializer.SerializeToNode(changes, PishkhanAppFactory.Json)!.AsObject();
+            body["version"] = current!.Version;
+            var response = await client.PatchAsync($"/api/v1/cases/{caseId}", Problems.JsonBody(body));
+            if (response.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+                continue;
+            }
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<CaseDto>(PishkhanAppFactory.Json))!;
+        }
     }
 
     public Task<CaseDto> CaseAsync(Guid caseId) => App.ApiClient().GetFromJsonAsync<CaseDto>($"/api/v1/cases/{caseId}", PishkhanAppFactory.Json)!;

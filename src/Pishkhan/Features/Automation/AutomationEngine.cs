@@ -697,7 +697,7 @@ public sealed class AutomationEngine(
 /// <summary>Whether an outbox event is what a trigger waits for. Pure.</summary>
 public static class TriggerMatcher
 {
-    private static readonly string[] AssignmentFields = ["ownerId", "teamId", "queueId"];
+    private static readonly string[] AssignmentFields = ["ownerId", "teamId"];
 
     public static bool Matches(TriggerDefinition trigger, string eventKind, IReadOnlyDictionary<string, FieldChange> changes)
     {
