@@ -110,6 +110,11 @@ public static class AutomationEndpoints
             .WithTags("Automation").RequireAuthorization(Scopes.Admin)
             .WithName("GetWorkflowRun").WithSummary("One run with its log: trigger, conditions, each step's outcome, output, error and duration.");
 
+        app.MapPost("/api/v1/workflow-runs/{id:guid}/retry", async (Guid id, RetryRequest? body, WorkflowAdmin h, ClaimsPrincipal user, CancellationToken ct) =>
+                (await h.RetryAsync(id, body ?? new RetryRequest(null), Actor.FromPrincipal(user), ct)).ToHttp())
+            .WithTags("Automation").RequireAuthorization(Scopes.Admin)
+            .WithName("RetryWorkflowRun").WithSummary("Retries a failed run from the step it failed on (or 'stepId').");
+
         app.MapGet("/api/v1/cases/{id:guid}/workflow-runs", async Task<Results<Ok<IReadOnlyList<RunDto>>, NotFound>> (
                 Guid id, GetCase cases, WorkflowAdmin h, ClaimsPrincipal user, CancellationToken ct) =>
                 await cases.ByIdAsync(id, Actor.FromPrincipal(user), ct) is null ? TypedResults.NotFound() : TypedResults.Ok(await h.RunsAsync(null, id, ct)))

@@ -25,6 +25,9 @@ public sealed class AutomationOptions
 
     /// <summary>At most this many runs caused by automated changes per record per hour; then runs stop with an error.</summary>
     public int MaxAutomatedRunsPerRecordPerHour { get; set; } = 100;
+
+    /// <summary>Finished runs (with their logs) and processed outbox events are kept this many days.</summary>
+    public int KeepDays { get; set; } = 90;
 }
 
 /// <summary>
@@ -55,7 +58,30 @@ public sealed class AutomationEngine(
         var done = await ProcessEventsAsync(ct);
         done += await FireSchedulesAsync(ct);
         done += await RunDueAsync(ct);
+        await PurgeAsync(ct);
         return done;
+    }
+
+    private DateTime _lastPurge = DateTime.MinValue;
+
+    /// <summary>At most once an hour: deletes runs finished, and outbox events processed, more than <see cref="AutomationOptions.KeepDays"/> ago.</summary>
+    public async Task<int> PurgeAsync(CancellationToken ct = default)
+    {
+        var now = Now();
+        if (now - _lastPurge < TimeSpan.FromHours(1))
+        {
+            return 0;
+        }
+
+        _lastPurge = now;
+        var cutoff = now.AddDays(-Math.Max(1, options.Value.KeepDays));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var old = db.Set<WorkflowRun>().Where(r => r.FinishedAt != null && r.FinishedAt < cutoff).Select(r => r.Id);
+        await db.Set<WorkflowRunLog>().Where(l => old.Contains(l.RunId)).ExecuteDeleteAsync(ct);
+        await db.Set<WorkflowApproval>().Where(a => old.Contains(a.RunId)).ExecuteDeleteAsync(ct);
+        var runs = await db.Set<WorkflowRun>().Where(r => r.FinishedAt != null && r.FinishedAt < cutoff).ExecuteDeleteAsync(ct);
+        await db.Set<AutomationEvent>().Where(e => e.ProcessedAt != null && e.ProcessedAt < cutoff).ExecuteDeleteAsync(ct);
+        return runs;
     }
 
     /// <summary>Ticks until nothing is left to do now (tests; at most <paramref name="maxTicks"/>).</summary>
@@ -124,7 +150,7 @@ public sealed class AutomationEngine(
         if (workflows.Count > 0)
         {
             var record = await RecordAccess.LoadAsync(db, ev.RecordType, ev.RecordId, ct)
-                ?? new RecordSnapshot(ev.RecordType, ev.RecordId, new Dictionary<string, object?>());
+                ?? RecordSnapshot.Deleted(ev.RecordType, ev.RecordId, ev.Changes);
             var changes = await EnrichAsync(db, ev.Changes, ct);
             var versionIds = workflows.Select(w => w.CurrentVersionId).ToList();
             var versions = await db.Set<WorkflowVersion>().AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
@@ -221,7 +247,7 @@ public sealed class AutomationEngine(
 
     private async Task ScheduleRelativeAsync(PishkhanDbContext db, Workflow workflow, WorkflowVersion version, TriggerDefinition trigger, RecordSnapshot record, AutomationEvent ev, DateTime now, CancellationToken ct)
     {
-        if (record.Get(trigger.Field!) is not DateTime at)
+        if (record.DateOf(trigger.Field!) is not { } at)
         {
             return;
         }
@@ -435,6 +461,11 @@ public sealed class AutomationEngine(
         var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == run.WorkflowVersionId, ct);
         var definition = DefinitionOf(version);
         var record = await RecordAccess.LoadAsync(db, run.RecordType, run.RecordId, ct);
+        if (record is null && run.Trigger == TriggerTypes.Deleted)
+        {
+            record = RecordSnapshot.Deleted(run.RecordType, run.RecordId, run.Changes); // steps that need the record itself fail; notify and webhook work
+        }
+
         if (record is null)
         {
             Finish(db, run, RunStatus.Failed, now, "The record no longer exists.", timeline: false);
@@ -524,7 +555,7 @@ public sealed class AutomationEngine(
     private async Task<bool> FireRelativeAsync(PishkhanDbContext db, WorkflowRun run, WorkflowDefinition definition, RecordSnapshot record, DateTime now, CancellationToken ct)
     {
         var trigger = definition.Trigger!;
-        var at = record.Get(trigger.Field!) as DateTime?;
+        var at = record.DateOf(trigger.Field!);
         if (at?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) != run.TriggerKey)
         {
             Log(db, run.Id, "trigger", TriggerTypes.Relative, "skipped", $"{trigger.Field} changed since the run was scheduled", now);
@@ -584,7 +615,7 @@ public sealed class AutomationEngine(
         run.Error = error is { Length: > 2000 } ? error[..2000] : error;
         run.DueAt = null;
         run.FinishedAt = now;
-        if (timeline && run.RecordType == "case")
+        if (timeline && run.RecordType == "case" && run.Trigger != TriggerTypes.Deleted)
         {
             Timeline(db, run, status == RunStatus.Completed ? $"{run.WorkflowName} (v{run.VersionNumber}) completed" : $"{run.WorkflowName} (v{run.VersionNumber}) {status.ToString().ToLowerInvariant()}: {error}", now);
         }

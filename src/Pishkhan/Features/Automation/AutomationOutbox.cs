@@ -53,7 +53,19 @@ public static class AutomationOutbox
                     Add(TriggerTypes.Created, c.Id);
                     break;
                 case Case c when entry.State == EntityState.Deleted:
-                    Add(TriggerTypes.Deleted, c.Id);
+                    // The record is gone once this commits: its last values travel with the event (before → null).
+                    var last = new Dictionary<string, FieldChange>();
+                    foreach (var property in entry.Properties.Where(p => !Ignored.Contains(p.Metadata.Name) && p.Metadata.Name != nameof(Case.CustomFields)))
+                    {
+                        last[char.ToLowerInvariant(property.Metadata.Name[0]) + property.Metadata.Name[1..]] = new FieldChange(Format(property.OriginalValue), null);
+                    }
+
+                    foreach (var (key, value) in c.CustomFields)
+                    {
+                        last[RecordSchema.CustomPrefix + key] = new FieldChange(value, null);
+                    }
+
+                    Add(TriggerTypes.Deleted, c.Id, last);
                     break;
                 case Case c when entry.State == EntityState.Modified:
                     var changes = new Dictionary<string, FieldChange>();

@@ -28,6 +28,9 @@ public sealed class RecordSchema(string type, IReadOnlyDictionary<string, FieldS
 
     public IReadOnlyDictionary<string, FieldSpec> Fields { get; } = fields;
 
+    /// <summary>Whether the field can hold an instant (a date field, or a custom field read with <see cref="RecordSnapshot.DateOf"/>).</summary>
+    public bool IsDateLike(string field) => Find(field) is { Kind: FieldKind.Date } || (field.StartsWith(CustomPrefix, StringComparison.Ordinal) && field.Length > CustomPrefix.Length);
+
     public FieldSpec? Find(string field) =>
         Fields.TryGetValue(field, out var spec) ? spec
         : field.StartsWith(CustomPrefix, StringComparison.Ordinal) && field.Length > CustomPrefix.Length ? new FieldSpec(FieldKind.Text, Settable: true)
@@ -85,6 +88,22 @@ public sealed class RecordSchema(string type, IReadOnlyDictionary<string, FieldS
 public sealed record RecordSnapshot(string Type, Guid Id, IReadOnlyDictionary<string, object?> Values, string Language = "fa")
 {
     public object? Get(string field) => Values.TryGetValue(field, out var value) ? value : null;
+
+    /// <summary>
+    /// A field as an instant: a date field's value, or a custom field holding an ISO 8601 date (<c>2026-03-01</c>,
+    /// read as midnight UTC) or date and time; null when empty or not a date.
+    /// </summary>
+    public DateTime? DateOf(string field) => Get(field) switch
+    {
+        DateTime d => d,
+        string text when DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed) => parsed.UtcDateTime,
+        _ => null,
+    };
+
+    /// <summary>A deleted record, as its last values (carried by the deletion's outbox event as "before").</summary>
+    public static RecordSnapshot Deleted(string type, Guid id, IReadOnlyDictionary<string, FieldChange> changes) =>
+        new(type, id, changes.ToDictionary(c => c.Key, c => (object?)c.Value.From));
 }
 
 /// <summary>One field's change, as text (enumerations by their camelCase name, ids as GUIDs).</summary>

@@ -28,6 +28,8 @@ public sealed record RunDto(
 
 public sealed record DryRunRequest(Guid? RecordId);
 
+public sealed record RetryRequest(string? StepId);
+
 public sealed record DryRunDto(bool ConditionsHold, IReadOnlyList<string> Steps, IReadOnlyDictionary<string, string> Rendered);
 
 /// <summary>Creating, editing (a new version each time), enabling, validating and deleting workflows; reading runs and their logs.</summary>
@@ -100,6 +102,11 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
                 {
                     calendarIds.Add(($"definition.steps[{i}].{name}.calendarId", id));
                 }
+            }
+
+            if (step.Type == StepTypes.SendEmail && step.Template is { } key && !await db.Set<LiquidTemplate>().AnyAsync(t => t.Key == key, ct))
+            {
+                errors.Add($"definition.steps[{i}].template", $"No email template has the key '{key}'.");
             }
         }
 
@@ -262,6 +269,51 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
 
         var log = await db.Set<WorkflowRunLog>().AsNoTracking().Where(l => l.RunId == runId).OrderBy(l => l.At).ThenBy(l => l.Id).ToListAsync(ct);
         return ToDto(run, log);
+    }
+
+    /// <summary>
+    /// "Retry from this step": a failed run goes back to the step it failed on (or <paramref name="request"/>'s step),
+    /// with its attempts counted afresh, and the worker picks it up on its next tick. Only failed runs can be retried.
+    /// </summary>
+    public async Task<Outcome<RunDto>> RetryAsync(Guid runId, RetryRequest request, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = actor;
+        var run = await db.Set<WorkflowRun>().FirstOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null)
+        {
+            return new Outcome<RunDto>.NotFound();
+        }
+
+        var errors = new FieldErrors();
+        if (run.Status != RunStatus.Failed)
+        {
+            errors.Add("status", $"Only a failed run can be retried; this one is {run.Status.ToString().ToLowerInvariant()}.");
+            return errors;
+        }
+
+        var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == run.WorkflowVersionId, ct);
+        var definition = engine.DefinitionOf(version);
+        var stepId = request.StepId ?? run.CurrentStepId ?? definition.Steps![0].Id;
+        if (definition.Steps!.All(s => s.Id != stepId))
+        {
+            errors.Add("stepId", $"Version {run.VersionNumber} of the workflow has no step '{stepId}'.");
+            return errors;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10));
+        run.CurrentStepId = stepId;
+        run.StepAttempt = 0;
+        run.StepStartedAt = null;
+        run.Status = RunStatus.Running;
+        run.DueAt = now;
+        run.FinishedAt = null;
+        run.Error = null;
+        run.Version++;
+        db.Add(new WorkflowRunLog { RunId = run.Id, StepId = stepId!, StepType = "retry", Outcome = "retry", Detail = $"retried from '{stepId}' by {actor.Name}", At = now });
+        await db.SaveChangesAsync(ct);
+        return ToDto(run, null);
     }
 
     /// <summary>What the workflow would do for a record now: whether its conditions hold and the steps it would take (following "ok" / "approved"), with rendered texts. Changes nothing.</summary>

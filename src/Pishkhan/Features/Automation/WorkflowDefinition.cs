@@ -124,8 +124,9 @@ public static class StepTypes
     public const string CreateRecord = "createRecord";
     public const string Reply = "reply";
     public const string Sms = "sms";
+    public const string SendEmail = "sendEmail";
 
-    public static readonly IReadOnlyList<string> All = [SetField, AddTag, RemoveTag, Assign, Notify, CreateTask, Webhook, Wait, Approval, CreateRecord, Reply, Sms];
+    public static readonly IReadOnlyList<string> All = [SetField, AddTag, RemoveTag, Assign, Notify, CreateTask, Webhook, Wait, Approval, CreateRecord, Reply, Sms, SendEmail];
 
     /// <summary>The outcomes each type can end with ("ok" is the plain one and follows <c>next</c>).</summary>
     public static IReadOnlyList<string> OutcomesOf(string type) => type switch
@@ -183,6 +184,10 @@ public sealed record StepDefinition
     public string? UntilField { get; init; }
     public ConditionNode? Until { get; init; }
     public DurationDefinition? Timeout { get; init; }
+
+    // sendEmail: an email template's key, and optionally the language (else the contact's)
+    public string? Template { get; init; }
+    public string? Language { get; init; }
 
     // createRecord
     public string? RecordType { get; init; }

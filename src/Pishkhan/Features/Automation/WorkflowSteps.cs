@@ -55,6 +55,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
             StepTypes.CreateTask => await CreateTaskAsync(ctx, ct),
             StepTypes.Reply => Reply(ctx),
             StepTypes.Sms => await SmsAsync(ctx, ct),
+            StepTypes.SendEmail => await SendEmailAsync(ctx, ct),
             StepTypes.Webhook => await WebhookAsync(ctx, ct),
             StepTypes.Wait => await WaitAsync(ctx, ct),
             StepTypes.Approval => await ApprovalAsync(ctx, ct),
@@ -305,6 +306,38 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
         return new StepResult.Done("ok", "automated reply added", body);
     }
 
+    /// <summary>
+    /// Renders an email template (the contact's language, or the step's) and records it on the case as an automated
+    /// public outbound message. THE SEAM: this is where the email outbox (issue 7) takes over the actual sending; until
+    /// then the rendered email is kept on the timeline and in the step's output, and nothing leaves the server.
+    /// </summary>
+    private static async Task<StepResult> SendEmailAsync(StepContext ctx, CancellationToken ct)
+    {
+        var template = await ctx.Db.Set<LiquidTemplate>().AsNoTracking().FirstOrDefaultAsync(t => t.Key == ctx.Step.Template, ct);
+        if (template is null)
+        {
+            return new StepResult.Fail($"No email template has the key '{ctx.Step.Template}'.");
+        }
+
+        if (ctx.Record.Get("contact.email") is not string to)
+        {
+            return new StepResult.Fail("The contact has no email address.");
+        }
+
+        var (language, subject, body) = TemplateAdmin.Render(template, ctx.Record, ctx.Step.Language, ctx.NowInstant, ctx.Calendar);
+        ctx.Db.TimelineEntries.Add(new TimelineEntry
+        {
+            CaseId = ctx.Record.Id,
+            Kind = TimelineKind.OutboundMessage,
+            IsPublic = true,
+            IsAutomated = true,
+            Body = $"{subject}\n\n{body}",
+            AuthorName = $"{AuthorName}: {ctx.Run.WorkflowName}",
+            CreatedAt = ctx.Now,
+        });
+        return new StepResult.Done("ok", $"email '{template.Key}' ({language}) to {to}, kept on the timeline until the email outbox sends it", $"To: {to}\nSubject: {subject}\n\n{body}");
+    }
+
     private async Task<StepResult> SmsAsync(StepContext ctx, CancellationToken ct)
     {
         if (ctx.Record.Get("contact.phone") is not string phone)
@@ -437,7 +470,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
         }
         else if (step.UntilField is { } field)
         {
-            target = ctx.Record.Get(field) as DateTime?;
+            target = ctx.Record.DateOf(field);
             if (target is null && timeoutAt is null)
             {
                 return new StepResult.Done("ok", $"'{field}' is empty; nothing to wait for");

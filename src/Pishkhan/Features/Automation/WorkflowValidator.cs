@@ -87,9 +87,9 @@ public static class WorkflowValidator
 
                 break;
             case TriggerTypes.Relative:
-                if (trigger.Field is null || schema.Find(trigger.Field) is not { Kind: FieldKind.Date })
+                if (trigger.Field is null || !schema.IsDateLike(trigger.Field))
                 {
-                    errors.Add($"{path}.field", $"A relative trigger needs 'field', a date field of a {schema.Type} ({string.Join(", ", schema.Fields.Where(f => f.Value.Kind == FieldKind.Date).Select(f => f.Key))}).");
+                    errors.Add($"{path}.field", $"A relative trigger needs 'field', a date field of a {schema.Type} ({string.Join(", ", schema.Fields.Where(f => f.Value.Kind == FieldKind.Date).Select(f => f.Key))}) or a custom field holding an ISO date.");
                 }
 
                 if (trigger.Offset is null)
@@ -358,7 +358,7 @@ public static class WorkflowValidator
                     errors.Add($"{path}.duration", "A wait step needs exactly one of 'duration', 'untilField', 'until'.");
                 }
 
-                if (step.UntilField is not null && schema.Find(step.UntilField) is not { Kind: FieldKind.Date })
+                if (step.UntilField is not null && !schema.IsDateLike(step.UntilField))
                 {
                     errors.Add($"{path}.untilField", $"'{step.UntilField}' is not a date field of a {schema.Type}.");
                 }
@@ -390,6 +390,14 @@ public static class WorkflowValidator
                 break;
             case StepTypes.Reply or StepTypes.Sms:
                 Require("body", step.Body);
+                break;
+            case StepTypes.SendEmail:
+                Require("template", step.Template);
+                if (step.Language is not (null or "fa" or "en"))
+                {
+                    errors.Add($"{path}.language", "'language' must be 'fa' or 'en' (or left out: the contact's language).");
+                }
+
                 break;
         }
     }
