@@ -258,6 +258,14 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
         return [.. runs.Select(x => ToDto(x, null))];
     }
 
+    /// <summary>Case numbers by id, for linking runs to their cases (deleted cases are left out).</summary>
+    public async Task<Dictionary<Guid, string>> CaseNumbersAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Cases.AsNoTracking().Where(c => list.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
+    }
+
     public async Task<RunDto?> RunAsync(Guid runId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
