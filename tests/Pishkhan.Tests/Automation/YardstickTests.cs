@@ -34,7 +34,7 @@ public sealed class YardstickTests : IDisposable
             {
                 new { id = "ack", type = "reply", body = "Thanks {{ contact.name }}, we got {{ case.number }}. We open again at {{ nextOpening | date: '%Y-%m-%d %H:%M' }} UTC." },
             },
-        }, "Out-of-hours acknowledgement");
+        }, "Out-of-hours acknowledgement (yardstick)");
 
         var contact = await _a.App.CreateContactAsync("Sara");
         var inHours = await _a.App.CreateCaseAsync(contactId: contact.Id);
