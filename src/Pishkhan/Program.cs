@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using Pishkhan;
 using Pishkhan.Components;
 using Pishkhan.Features.Accounts;
+using Pishkhan.Features.Automation;
 using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -128,6 +129,7 @@ builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:Inde
     ? indexDirectory
     : Path.Combine(dataDirectory, "kb-index"));
 builder.Services.AddEmail(builder.Configuration);
+builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -186,6 +188,7 @@ app.MapSlaEndpoints();
 app.MapKnowledgeEndpoints();
 app.MapNotificationEndpoints();
 app.MapEmailEndpoints();
+app.MapAutomationEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

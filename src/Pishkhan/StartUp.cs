@@ -25,6 +25,7 @@ internal static class StartUp
             await DefaultCalendar.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
             await DefaultQueue.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
             await DefaultSlaPolicy.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
+            await Features.Automation.BuiltInWorkflows.EnsureAsync(db, services.GetRequiredService<TimeProvider>(), CancellationToken.None);
         }
 
         var (email, password) = await services.GetRequiredService<Bootstrap>()

@@ -100,6 +100,10 @@ public sealed class CaseTask
     public required string Title { get; set; }
     public Guid? AssigneeUserId { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When it should be done (automation computes it in business time); null: no deadline.</summary>
+    public DateTime? DueAt { get; set; }
+
     public DateTime? CompletedAt { get; set; }
 
     /// <summary>What made it, e.g. <c>sla:breach</c>.</summary>

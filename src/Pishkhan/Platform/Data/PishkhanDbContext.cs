@@ -77,12 +77,14 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        Features.Automation.AutomationOutbox.Capture(this, Clock.GetUtcNow().UtcDateTime);
         AuditWriter.Capture(this, Actor, Clock.GetUtcNow().UtcDateTime);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        Features.Automation.AutomationOutbox.Capture(this, Clock.GetUtcNow().UtcDateTime);
         AuditWriter.Capture(this, Actor, Clock.GetUtcNow().UtcDateTime);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }

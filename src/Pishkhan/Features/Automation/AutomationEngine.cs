@@ -1,0 +1,771 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
+using Cronos;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Pishkhan.Calendar;
+using Pishkhan.Features.Calendars;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Identity;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Features.Automation;
+
+public sealed class AutomationOptions
+{
+    /// <summary>Run the worker in this process (tests that drive <see cref="AutomationEngine.TickAsync"/> by hand turn it off).</summary>
+    public bool Background { get; set; } = true;
+
+    public int IntervalMs { get; set; } = 250;
+
+    /// <summary>How long a chain of automated changes may get (a run caused by a run caused by …) before runs stop.</summary>
+    public int MaxDepth { get; set; } = 5;
+
+    /// <summary>At most this many runs caused by automated changes per record per hour; then runs stop with an error.</summary>
+    public int MaxAutomatedRunsPerRecordPerHour { get; set; } = 100;
+
+    /// <summary>Finished runs (with their logs) and processed outbox events are kept this many days.</summary>
+    public int KeepDays { get; set; } = 90;
+}
+
+/// <summary>
+/// The background half of automation. A tick (1) turns outbox events into runs, (2) fires scheduled workflows,
+/// (3) advances due runs. Every piece of work is claimed with a lease first (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>;
+/// SQLite: a conditional update), so two app processes on one database share the work and never both do one item; and
+/// every state change commits in one transaction with its effects, so a crash repeats at most the unfinished step.
+/// </summary>
+public sealed class AutomationEngine(
+    IDbContextFactory<PishkhanDbContext> dbFactory,
+    TimeProvider clock,
+    CalendarResolver calendars,
+    WorkflowSteps steps,
+    IOptions<AutomationOptions> options,
+    ILogger<AutomationEngine> log)
+{
+    public const int BatchSize = 100;
+    public const int MaxStepsPerClaim = 100;
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<Guid, WorkflowDefinition> _definitions = new();
+
+    public string Owner { get; } = $"{Guid.NewGuid():N}/{Environment.ProcessId}" is var owner && owner.Length > 100 ? owner[..100] : owner;
+
+    /// <summary>One pass over events, schedules and due runs; returns how many items were handled.</summary>
+    public async Task<int> TickAsync(CancellationToken ct = default)
+    {
+        var done = await ProcessEventsAsync(ct);
+        done += await FireSchedulesAsync(ct);
+        done += await RunDueAsync(ct);
+        await PurgeAsync(ct);
+        return done;
+    }
+
+    private DateTime _lastPurge = DateTime.MinValue;
+
+    /// <summary>At most once an hour: deletes runs finished, and outbox events processed, more than <see cref="AutomationOptions.KeepDays"/> ago.</summary>
+    public async Task<int> PurgeAsync(CancellationToken ct = default)
+    {
+        var now = Now();
+        if (now - _lastPurge < TimeSpan.FromHours(1))
+        {
+            return 0;
+        }
+
+        _lastPurge = now;
+        var cutoff = now.AddDays(-Math.Max(1, options.Value.KeepDays));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var old = db.Set<WorkflowRun>().Where(r => r.FinishedAt != null && r.FinishedAt < cutoff).Select(r => r.Id);
+        await db.Set<WorkflowRunLog>().Where(l => old.Contains(l.RunId)).ExecuteDeleteAsync(ct);
+        await db.Set<WorkflowApproval>().Where(a => old.Contains(a.RunId)).ExecuteDeleteAsync(ct);
+        var runs = await db.Set<WorkflowRun>().Where(r => r.FinishedAt != null && r.FinishedAt < cutoff).ExecuteDeleteAsync(ct);
+        await db.Set<AutomationEvent>().Where(e => e.ProcessedAt != null && e.ProcessedAt < cutoff).ExecuteDeleteAsync(ct);
+        return runs;
+    }
+
+    /// <summary>Ticks until nothing is left to do now (tests; at most <paramref name="maxTicks"/>).</summary>
+    public async Task<int> RunUntilIdleAsync(int maxTicks = 50, CancellationToken ct = default)
+    {
+        var total = 0;
+        for (var i = 0; i < maxTicks; i++)
+        {
+            var done = await TickAsync(ct);
+            total += done;
+            if (done == 0)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    internal WorkflowDefinition DefinitionOf(WorkflowVersion version) =>
+        _definitions.GetOrAdd(version.Id, _ => WorkflowDefinition.FromJson(version.Definition));
+
+    private DateTime Now()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
+    // ---- events -------------------------------------------------------------------------------------------------
+
+    private async Task<int> ProcessEventsAsync(CancellationToken ct)
+    {
+        var ids = await ClaimAsync("AutomationEvents", "\"ProcessedAt\" IS NULL", "\"CreatedAt\"", ct);
+        foreach (var id in ids)
+        {
+            try
+            {
+                await ProcessEventAsync(id, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Automation event {EventId} failed; it is tried again when its lease runs out.", id);
+            }
+        }
+
+        return ids.Count;
+    }
+
+    private async Task ProcessEventAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = Actor.System;
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = Now();
+        // Marking it processed first, conditionally, makes a second worker that got here too find nothing to do.
+        var marked = await db.Set<AutomationEvent>().Where(e => e.Id == id && e.ProcessedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.ProcessedAt, now), ct);
+        var ev = marked == 1 ? await db.Set<AutomationEvent>().AsNoTracking().FirstAsync(e => e.Id == id, ct) : null;
+        if (ev is null)
+        {
+            return;
+        }
+
+        var workflows = await db.Set<Workflow>().AsNoTracking().Where(w => w.Enabled && w.RecordType == ev.RecordType && w.TriggerType != TriggerTypes.Scheduled).ToListAsync(ct);
+        if (workflows.Count > 0)
+        {
+            var record = await RecordAccess.LoadAsync(db, ev.RecordType, ev.RecordId, ct)
+                ?? RecordSnapshot.Deleted(ev.RecordType, ev.RecordId, ev.Changes);
+            var changes = await EnrichAsync(db, ev.Changes, ct);
+            var versionIds = workflows.Select(w => w.CurrentVersionId).ToList();
+            var versions = await db.Set<WorkflowVersion>().AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+            foreach (var workflow in workflows)
+            {
+                var version = versions[workflow.CurrentVersionId];
+                var definition = DefinitionOf(version);
+                var trigger = definition.Trigger!;
+                if (ev.OriginWorkflowId == workflow.Id && !trigger.IncludeOwnChanges)
+                {
+                    continue; // a workflow is not re-triggered by its own changes unless it says so
+                }
+
+                if (trigger.Type == TriggerTypes.Relative)
+                {
+                    if (ev.Kind is TriggerTypes.Created or TriggerTypes.Updated)
+                    {
+                        await ScheduleRelativeAsync(db, workflow, version, trigger, record, ev, now, ct);
+                    }
+
+                    continue;
+                }
+
+                if (!TriggerMatcher.Matches(trigger, ev.Kind, changes))
+                {
+                    continue;
+                }
+
+                var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
+                // "Now" in a condition is when the change happened, not when the worker got to it.
+                if (!ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, changes, ToInstant(ev.CreatedAt), used)))
+                {
+                    continue;
+                }
+
+                var run = NewRun(workflow, version, definition, ev.RecordType, ev.RecordId, ev.Kind, changes, ev.Depth, now);
+                db.Add(run);
+                Log(db, run.Id, "trigger", ev.Kind, "matched", Describe(ev, changes), now);
+                if (definition.Conditions is not null)
+                {
+                    Log(db, run.Id, "conditions", "conditions", "true", "the conditions hold", now);
+                }
+
+                await GuardAsync(db, run, ev, now, ct);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Loop protection: too deep a chain of automated changes, or too many automated runs on one record in an hour, stop the run.</summary>
+    private async Task GuardAsync(PishkhanDbContext db, WorkflowRun run, AutomationEvent ev, DateTime now, CancellationToken ct)
+    {
+        if (ev.Depth == 0)
+        {
+            return;
+        }
+
+        var o = options.Value;
+        string? error = null;
+        if (ev.Depth > o.MaxDepth)
+        {
+            error = $"Stopped: the change came from a chain of {ev.Depth} automated changes (at most {o.MaxDepth}); a loop between workflows?";
+        }
+        else
+        {
+            var since = now.AddHours(-1);
+            var recent = await db.Set<WorkflowRun>().CountAsync(r => r.RecordType == run.RecordType && r.RecordId == run.RecordId && r.Depth > 0 && r.StartedAt > since && r.Status != RunStatus.Stopped, ct)
+                + db.ChangeTracker.Entries<WorkflowRun>().Count(e => e.State == EntityState.Added && e.Entity != run && e.Entity.RecordId == run.RecordId && e.Entity.Depth > 0 && e.Entity.Status != RunStatus.Stopped);
+            if (recent >= o.MaxAutomatedRunsPerRecordPerHour)
+            {
+                error = $"Stopped: {recent} runs caused by automated changes on this record in the last hour (at most {o.MaxAutomatedRunsPerRecordPerHour}).";
+            }
+        }
+
+        if (error is not null)
+        {
+            run.Status = RunStatus.Stopped;
+            run.Error = error;
+            run.DueAt = null;
+            run.FinishedAt = now;
+            Log(db, run.Id, "guard", "loop", "stopped", error, now, error);
+            if (log.IsEnabled(LogLevel.Error))
+            {
+                log.LogError("Workflow {Workflow} on {RecordType} {RecordId}: {Error}", run.WorkflowName, run.RecordType, run.RecordId, error);
+            }
+            if (run.RecordType == "case")
+            {
+                Timeline(db, run, $"{run.WorkflowName}: {error}", now);
+            }
+        }
+    }
+
+    private async Task ScheduleRelativeAsync(PishkhanDbContext db, Workflow workflow, WorkflowVersion version, TriggerDefinition trigger, RecordSnapshot record, AutomationEvent ev, DateTime now, CancellationToken ct)
+    {
+        if (record.DateOf(trigger.Field!) is not { } at)
+        {
+            return;
+        }
+
+        var key = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        if (await db.Set<WorkflowRun>().AnyAsync(r => r.WorkflowId == workflow.Id && r.RecordId == record.Id && r.TriggerKey == key, ct))
+        {
+            return;
+        }
+
+        var due = await OffsetAsync(at, trigger.Offset!, trigger.CalendarId, ct);
+        var run = NewRun(workflow, version, DefinitionOf(version), record.Type, record.Id, TriggerTypes.Relative, [], ev.Depth, now);
+        run.TriggerKey = key;
+        run.CurrentStepId = null; // the trigger itself waits; conditions are checked when it fires
+        run.Status = RunStatus.Waiting;
+        run.DueAt = due < now ? now : due;
+        db.Add(run);
+        Log(db, run.Id, "trigger", TriggerTypes.Relative, "scheduled", $"{trigger.Field} = {at:yyyy-MM-dd HH:mm}Z; fires {run.DueAt:yyyy-MM-dd HH:mm}Z", now);
+    }
+
+    private async Task<DateTime> OffsetAsync(DateTime at, DurationDefinition offset, Guid? calendarId, CancellationToken ct)
+    {
+        var result = at + offset.WallClock;
+        if (!offset.IsBusiness)
+        {
+            return result;
+        }
+
+        var calendar = await CalendarAsync(offset.CalendarId ?? calendarId, null, ct);
+        var instant = ToInstant(result);
+        var business = NodaTime.Duration.FromTimeSpan(offset.Business);
+        return (business < NodaTime.Duration.Zero ? calendar.Calendar.Subtract(instant, -business) : calendar.Calendar.Add(instant, business)).ToDateTimeUtc();
+    }
+
+    private static async Task<Dictionary<string, FieldChange>> EnrichAsync(PishkhanDbContext db, Dictionary<string, FieldChange> changes, CancellationToken ct)
+    {
+        if (!changes.TryGetValue("statusId", out var status))
+        {
+            return changes;
+        }
+
+        var ids = new[] { status.From, status.To }.Where(s => s is not null).Select(s => Guid.Parse(s!)).ToList();
+        var statuses = await db.CaseStatuses.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id.ToString(), ct);
+        var enriched = new Dictionary<string, FieldChange>(changes)
+        {
+            ["status"] = new(status.From is { } f && statuses.TryGetValue(f, out var a) ? a.Name : null, status.To is { } t && statuses.TryGetValue(t, out var b) ? b.Name : null),
+        };
+        var fromCategory = status.From is { } f2 && statuses.TryGetValue(f2, out var c) ? RecordSchema.Name(c.Category) : null;
+        var toCategory = status.To is { } t2 && statuses.TryGetValue(t2, out var d) ? RecordSchema.Name(d.Category) : null;
+        if (fromCategory != toCategory)
+        {
+            enriched["statusCategory"] = new(fromCategory, toCategory);
+        }
+
+        return enriched;
+    }
+
+    private static WorkflowRun NewRun(Workflow workflow, WorkflowVersion version, WorkflowDefinition definition, string recordType, Guid recordId, string trigger, Dictionary<string, FieldChange> changes, int depth, DateTime now) => new()
+    {
+        WorkflowId = workflow.Id,
+        WorkflowVersionId = version.Id,
+        VersionNumber = version.Number,
+        WorkflowName = workflow.Name,
+        RecordType = recordType,
+        RecordId = recordId,
+        Trigger = trigger,
+        Changes = changes,
+        Depth = depth,
+        Status = RunStatus.Running,
+        CurrentStepId = definition.Steps![0].Id,
+        DueAt = now,
+        StartedAt = now,
+    };
+
+    private static string Describe(AutomationEvent ev, Dictionary<string, FieldChange> changes) =>
+        changes.Count == 0 ? ev.Kind : $"{ev.Kind}: {string.Join("; ", changes.Select(c => $"{c.Key} '{c.Value.From}' → '{c.Value.To}'"))}" + (ev.Depth > 0 ? $" (automated change, depth {ev.Depth})" : "");
+
+    // ---- schedules ----------------------------------------------------------------------------------------------
+
+    private async Task<int> FireSchedulesAsync(CancellationToken ct)
+    {
+        var now = Now();
+        List<Workflow> due;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            due = await db.Set<Workflow>().AsNoTracking().Where(w => w.Enabled && w.NextFireAt != null && w.NextFireAt <= now).ToListAsync(ct);
+        }
+
+        var fired = 0;
+        foreach (var workflow in due)
+        {
+            try
+            {
+                fired += await FireScheduleAsync(workflow, now, ct) ? 1 : 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Scheduled workflow {Workflow} failed to fire.", workflow.Name);
+            }
+        }
+
+        return fired;
+    }
+
+    private async Task<bool> FireScheduleAsync(Workflow workflow, DateTime now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = Actor.System;
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == workflow.CurrentVersionId, ct);
+        var definition = DefinitionOf(version);
+        var next = await NextFireAsync(definition.Trigger!, now, ct);
+        // Only the process that moves NextFireAt on from the value it read fires this occurrence.
+        var moved = await db.Set<Workflow>().Where(w => w.Id == workflow.Id && w.NextFireAt == workflow.NextFireAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.NextFireAt, next), ct);
+        if (moved != 1)
+        {
+            return false;
+        }
+
+        var calendar = await CalendarAsync(definition.Trigger!.CalendarId, null, ct);
+        if (!definition.Trigger.OnlyWhileOpen || calendar.Calendar.IsOpen(ToInstant(now)))
+        {
+            // A scheduled workflow runs for each open record that meets its conditions.
+            var open = await db.Cases.AsNoTracking().Where(c => c.ClosedAt == null && c.ResolvedAt == null).OrderBy(c => c.CreatedAt).Select(c => c.Id).Take(1000).ToListAsync(ct);
+            var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
+            foreach (var caseId in open)
+            {
+                var record = await RecordAccess.LoadAsync(db, "case", caseId, ct);
+                if (record is not null && ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, new Dictionary<string, FieldChange>(), ToInstant(now), used)))
+                {
+                    var run = NewRun(workflow, version, definition, "case", caseId, TriggerTypes.Scheduled, [], 0, now);
+                    db.Add(run);
+                    Log(db, run.Id, "trigger", TriggerTypes.Scheduled, "matched", $"cron '{definition.Trigger.Cron}' at {workflow.NextFireAt:yyyy-MM-dd HH:mm}Z", now);
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>The next instant after <paramref name="after"/> that the trigger's cron expression names, in its calendar's zone.</summary>
+    public async Task<DateTime?> NextFireAsync(TriggerDefinition trigger, DateTime after, CancellationToken ct)
+    {
+        if (trigger.Type != TriggerTypes.Scheduled || trigger.Cron is null)
+        {
+            return null;
+        }
+
+        var calendar = await CalendarAsync(trigger.CalendarId, null, ct);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(calendar.Zone.Id);
+        return CronExpression.Parse(trigger.Cron).GetNextOccurrence(DateTime.SpecifyKind(after, DateTimeKind.Utc), zone);
+    }
+
+    // ---- runs ---------------------------------------------------------------------------------------------------
+
+    private async Task<int> RunDueAsync(CancellationToken ct)
+    {
+        var ids = await ClaimAsync("WorkflowRuns", $"\"Status\" IN ({(int)RunStatus.Running}, {(int)RunStatus.Waiting}) AND \"DueAt\" IS NOT NULL AND \"DueAt\" <= @now", "\"DueAt\"", ct);
+        foreach (var id in ids)
+        {
+            try
+            {
+                await AdvanceAsync(id, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Workflow run {RunId} failed to advance; it is tried again when its lease runs out.", id);
+            }
+        }
+
+        return ids.Count;
+    }
+
+    /// <summary>Runs steps of one claimed run until it waits, ends or fails; each step commits with the run's new state.</summary>
+    private async Task AdvanceAsync(Guid runId, CancellationToken ct)
+    {
+        try
+        {
+            for (var i = 0; i < MaxStepsPerClaim; i++)
+            {
+                if (!await StepAsync(runId, ct))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.Set<WorkflowRun>().Where(r => r.Id == runId && r.LeaseOwner == Owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTime?)null), CancellationToken.None);
+        }
+    }
+
+    /// <returns>Whether the run goes straight on to another step.</returns>
+    private async Task<bool> StepAsync(Guid runId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = Now();
+        var run = await db.Set<WorkflowRun>().FirstOrDefaultAsync(r => r.Id == runId && r.LeaseOwner == Owner && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting), ct);
+        if (run is null || run.DueAt is null || run.DueAt > now)
+        {
+            return false;
+        }
+
+        db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {run.WorkflowName}" };
+        var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == run.WorkflowVersionId, ct);
+        var definition = DefinitionOf(version);
+        var record = await RecordAccess.LoadAsync(db, run.RecordType, run.RecordId, ct);
+        if (record is null && run.Trigger == TriggerTypes.Deleted)
+        {
+            record = RecordSnapshot.Deleted(run.RecordType, run.RecordId, run.Changes); // steps that need the record itself fail; notify and webhook work
+        }
+
+        if (record is null)
+        {
+            Finish(db, run, RunStatus.Failed, now, "The record no longer exists.", timeline: false);
+            Log(db, run.Id, run.CurrentStepId ?? "trigger", "", "failed", "the record no longer exists", now, "The record no longer exists.");
+            return await SaveAsync(db, run, [], continueAfter: false, ct);
+        }
+
+        if (run.CurrentStepId is null)
+        {
+            return await FireRelativeAsync(db, run, definition, record, now, ct);
+        }
+
+        var step = definition.Steps!.First(s => s.Id == run.CurrentStepId);
+        var calendar = await CalendarAsync(null, record.Get("teamId") is string team ? Guid.Parse(team) : null, ct);
+        var model = AutomationTemplates.Model(record, ToInstant(now), calendar.Calendar.NextOpen(ToInstant(now)));
+        var context = new StepContext(db, run, step, record, now, calendar.Calendar, model);
+        var watch = Stopwatch.StartNew();
+        StepResult result;
+        await using (var transaction = step.Type == StepTypes.CreateRecord ? await db.Database.BeginTransactionAsync(ct) : null)
+        {
+            AutomationOutbox.Origin = new AutomationOrigin(run.WorkflowId, run.Id, run.Depth);
+            try
+            {
+                result = await steps.ExecuteAsync(context, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not DbUpdateConcurrencyException)
+            {
+                log.LogWarning(e, "Step {Step} of workflow {Workflow} failed.", step.Id, run.WorkflowName);
+                result = new StepResult.Fail(e.Message);
+            }
+
+            var elapsed = watch.Elapsed.TotalMilliseconds;
+            var outcome = result switch
+            {
+                StepResult.Done done => done.Outcome,
+                StepResult.Suspend => "waiting",
+                _ => "failed",
+            };
+            Log(db, run.Id, step.Id!, step.Type!, outcome, result.Detail, now, result is StepResult.Fail failed ? failed.Error : null, result.Output, elapsed);
+            var goOn = false;
+            switch (result)
+            {
+                case StepResult.Done done:
+                    if (done.Outcome == "failed" && step.On?.ContainsKey("failed") != true)
+                    {
+                        Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {done.Detail}");
+                        break;
+                    }
+
+                    var next = WorkflowValidator.NextStep(definition.Steps!, step, done.Outcome);
+                    if (next is null)
+                    {
+                        Finish(db, run, RunStatus.Completed, now, null);
+                    }
+                    else
+                    {
+                        run.CurrentStepId = next;
+                        run.StepAttempt = 0;
+                        run.StepStartedAt = null;
+                        run.Status = RunStatus.Running;
+                        run.DueAt = now;
+                        goOn = true;
+                    }
+
+                    break;
+                case StepResult.Suspend suspend:
+                    run.Status = RunStatus.Waiting;
+                    run.DueAt = suspend.Until;
+                    break;
+                case StepResult.Fail fail:
+                    Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {fail.Error}");
+                    break;
+            }
+
+            try
+            {
+                var saved = await SaveAsync(db, run, context.AfterCommit, goOn, ct, transaction);
+                return saved;
+            }
+            finally
+            {
+                AutomationOutbox.Origin = null;
+            }
+        }
+    }
+
+    private async Task<bool> FireRelativeAsync(PishkhanDbContext db, WorkflowRun run, WorkflowDefinition definition, RecordSnapshot record, DateTime now, CancellationToken ct)
+    {
+        var trigger = definition.Trigger!;
+        var at = record.DateOf(trigger.Field!);
+        if (at?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) != run.TriggerKey)
+        {
+            Log(db, run.Id, "trigger", TriggerTypes.Relative, "skipped", $"{trigger.Field} changed since the run was scheduled", now);
+            Finish(db, run, RunStatus.Skipped, now, null, timeline: false);
+            return await SaveAsync(db, run, [], false, ct);
+        }
+
+        var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
+        if (!ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, run.Changes, ToInstant(now), used)))
+        {
+            Log(db, run.Id, "conditions", "conditions", "false", "the conditions do not hold; nothing to do", now);
+            Finish(db, run, RunStatus.Skipped, now, null, timeline: false);
+            return await SaveAsync(db, run, [], false, ct);
+        }
+
+        Log(db, run.Id, "trigger", TriggerTypes.Relative, "fired", $"{trigger.Field} + offset reached", now);
+        run.CurrentStepId = definition.Steps![0].Id;
+        run.Status = RunStatus.Running;
+        run.DueAt = now;
+        return await SaveAsync(db, run, [], true, ct);
+    }
+
+    private async Task<bool> SaveAsync(PishkhanDbContext db, WorkflowRun run, List<Action> afterCommit, bool continueAfter, CancellationToken ct, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
+    {
+        run.Version++;
+        run.LeaseUntil = Now() + Lease;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
+        catch (DbUpdateConcurrencyException e)
+        {
+            // The record (or the run) changed under the step; nothing was saved, so the step runs again on the fresh record.
+            if (log.IsEnabled(LogLevel.Information))
+            {
+                log.LogInformation(e, "Workflow run {RunId} met a concurrent change; the step runs again.", run.Id);
+            }
+
+            return true;
+        }
+
+        foreach (var action in afterCommit)
+        {
+            action();
+        }
+
+        return continueAfter;
+    }
+
+    private static void Finish(PishkhanDbContext db, WorkflowRun run, RunStatus status, DateTime now, string? error, bool timeline = true)
+    {
+        run.Status = status;
+        run.Error = error is { Length: > 2000 } ? error[..2000] : error;
+        run.DueAt = null;
+        run.FinishedAt = now;
+        if (timeline && run.RecordType == "case" && run.Trigger != TriggerTypes.Deleted)
+        {
+            Timeline(db, run, status == RunStatus.Completed ? $"{run.WorkflowName} (v{run.VersionNumber}) completed" : $"{run.WorkflowName} (v{run.VersionNumber}) {status.ToString().ToLowerInvariant()}: {error}", now);
+        }
+    }
+
+    private static void Timeline(PishkhanDbContext db, WorkflowRun run, string body, DateTime now) => db.TimelineEntries.Add(new TimelineEntry
+    {
+        CaseId = run.RecordId,
+        Kind = TimelineKind.Event,
+        Field = "automation",
+        OldValue = run.Id.ToString(),
+        NewValue = run.Status.ToString().ToLowerInvariant(),
+        Body = body,
+        AuthorName = WorkflowSteps.AuthorName,
+        CreatedAt = now,
+    });
+
+    private static void Log(PishkhanDbContext db, Guid runId, string stepId, string stepType, string outcome, string detail, DateTime now, string? error = null, string? output = null, double durationMs = 0) =>
+        db.Add(new WorkflowRunLog
+        {
+            RunId = runId,
+            StepId = stepId,
+            StepType = stepType,
+            Outcome = outcome,
+            Detail = detail,
+            Error = error,
+            Output = output,
+            At = now,
+            DurationMs = durationMs,
+        });
+
+    private async Task<ResolvedCalendar> CalendarAsync(Guid? calendarId, Guid? teamId, CancellationToken ct) =>
+        (calendarId is { } id ? await calendars.ForCalendarAsync(id, ct) : null)
+        ?? (teamId is { } team ? await calendars.ForTeamAsync(team, ct) : null)
+        ?? await calendars.DefaultAsync(ct);
+
+    private static Instant ToInstant(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+
+    // ---- leases -------------------------------------------------------------------------------------------------
+
+    /// <summary>Claims up to <see cref="BatchSize"/> due, unleased rows of a table for this worker, oldest first.</summary>
+    private async Task<List<Guid>> ClaimAsync(string table, string where, string order, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = Now();
+        var until = now + Lease;
+        await db.Database.OpenConnectionAsync(ct);
+        var free = $"({where}) AND (\"LeaseUntil\" IS NULL OR \"LeaseUntil\" < @now)";
+        if (db.IsPostgres)
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""
+                UPDATE "{table}" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+                WHERE "Id" IN (SELECT "Id" FROM "{table}" WHERE {free} ORDER BY {order} LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
+                RETURNING "Id"
+                """;
+            Parameter(command, "owner", Owner);
+            Parameter(command, "until", until);
+            Parameter(command, "now", now);
+            var ids = new List<Guid>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+
+            return ids;
+        }
+
+        // SQLite: one read takes no write lock when nothing is due; due rows are claimed by a conditional update.
+        var candidates = new List<Guid>();
+        await using (var select = db.Database.GetDbConnection().CreateCommand())
+        {
+            select.CommandText = $"SELECT \"Id\" FROM \"{table}\" WHERE {free} ORDER BY {order} LIMIT {BatchSize}";
+            Parameter(select, "now", now);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                candidates.Add(reader.GetGuid(0));
+            }
+        }
+
+        var mine = new List<Guid>();
+        foreach (var id in candidates)
+        {
+            await using var update = db.Database.GetDbConnection().CreateCommand();
+            update.CommandText = $"UPDATE \"{table}\" SET \"LeaseOwner\" = @owner, \"LeaseUntil\" = @until WHERE \"Id\" = @id AND {free}";
+            Parameter(update, "owner", Owner);
+            Parameter(update, "until", until);
+            Parameter(update, "now", now);
+            Parameter(update, "id", id);
+            if (await update.ExecuteNonQueryAsync(ct) == 1)
+            {
+                mine.Add(id);
+            }
+        }
+
+        return mine;
+    }
+
+    private static void Parameter(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+}
+
+/// <summary>Whether an outbox event is what a trigger waits for. Pure.</summary>
+public static class TriggerMatcher
+{
+    private static readonly string[] AssignmentFields = ["ownerId", "teamId"];
+
+    public static bool Matches(TriggerDefinition trigger, string eventKind, IReadOnlyDictionary<string, FieldChange> changes)
+    {
+        switch (trigger.Type)
+        {
+            case TriggerTypes.Updated when eventKind == TriggerTypes.Updated:
+                var fields = trigger.Fields is { Count: > 0 } f ? f : null;
+                if (fields is not null && !fields.Any(changes.ContainsKey))
+                {
+                    return false;
+                }
+
+                return FromTo(trigger, fields?.FirstOrDefault(changes.ContainsKey), changes);
+            case TriggerTypes.StatusChanged when eventKind == TriggerTypes.Updated:
+                return changes.ContainsKey("status") && FromTo(trigger, "status", changes);
+            case TriggerTypes.Assigned when eventKind == TriggerTypes.Updated:
+                return AssignmentFields.Any(k => changes.TryGetValue(k, out var c) && c.To is not null);
+            case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached:
+                return eventKind == trigger.Type;
+            default:
+                return false;
+        }
+    }
+
+    private static bool FromTo(TriggerDefinition trigger, string? field, IReadOnlyDictionary<string, FieldChange> changes)
+    {
+        if (trigger.From is null && trigger.To is null)
+        {
+            return true;
+        }
+
+        if (field is null || !changes.TryGetValue(field, out var change))
+        {
+            return false;
+        }
+
+        return (trigger.From is null || string.Equals(trigger.From, change.From, StringComparison.OrdinalIgnoreCase))
+            && (trigger.To is null || string.Equals(trigger.To, change.To, StringComparison.OrdinalIgnoreCase));
+    }
+}

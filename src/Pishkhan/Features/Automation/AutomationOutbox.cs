@@ -1,0 +1,122 @@
+using System.Collections;
+using Microsoft.EntityFrameworkCore;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Sla;
+
+namespace Pishkhan.Features.Automation;
+
+/// <summary>The workflow run whose step is saving changes (flows with the async call), so its changes carry their origin.</summary>
+public sealed record AutomationOrigin(Guid WorkflowId, Guid RunId, int Depth);
+
+/// <summary>
+/// Writes an <see cref="AutomationEvent"/> for every change a workflow may react to, from the change tracker, just before
+/// the save: so the event commits in the same transaction as the change, or neither does. An acknowledged change
+/// therefore never loses its trigger. Cases only so far: created, updated (with each field's before and after),
+/// deleted, an inbound message, and an SLA warning or breach.
+/// </summary>
+public static class AutomationOutbox
+{
+    private static readonly AsyncLocal<AutomationOrigin?> CurrentOrigin = new();
+    private static readonly HashSet<string> Ignored = ["Version", "UpdatedAt", "SearchText", "Id", "Status", "Owner", "Team", "Category", "Contact", "Account"];
+
+    public static AutomationOrigin? Origin
+    {
+        get => CurrentOrigin.Value;
+        set => CurrentOrigin.Value = value;
+    }
+
+    public static void Capture(DbContext db, DateTime now)
+    {
+        List<AutomationEvent>? events = null;
+        var origin = Origin;
+        void Add(string kind, Guid recordId, Dictionary<string, FieldChange>? changes = null) => (events ??= []).Add(new AutomationEvent
+        {
+            Kind = kind,
+            RecordId = recordId,
+            Changes = changes ?? [],
+            OriginWorkflowId = origin?.WorkflowId,
+            Depth = origin is null ? 0 : origin.Depth + 1,
+            CreatedAt = now,
+        });
+
+        // A save that failed and is tried again must not write its events twice: they are made afresh below.
+        foreach (var stale in db.ChangeTracker.Entries<AutomationEvent>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            stale.State = EntityState.Detached;
+        }
+
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            switch (entry.Entity)
+            {
+                case Case c when entry.State == EntityState.Added:
+                    Add(TriggerTypes.Created, c.Id);
+                    break;
+                case Case c when entry.State == EntityState.Deleted:
+                    // The record is gone once this commits: its last values travel with the event (before → null).
+                    var last = new Dictionary<string, FieldChange>();
+                    foreach (var property in entry.Properties.Where(p => !Ignored.Contains(p.Metadata.Name) && p.Metadata.Name != nameof(Case.CustomFields)))
+                    {
+                        last[char.ToLowerInvariant(property.Metadata.Name[0]) + property.Metadata.Name[1..]] = new FieldChange(Format(property.OriginalValue), null);
+                    }
+
+                    foreach (var (key, value) in c.CustomFields)
+                    {
+                        last[RecordSchema.CustomPrefix + key] = new FieldChange(value, null);
+                    }
+
+                    Add(TriggerTypes.Deleted, c.Id, last);
+                    break;
+                case Case c when entry.State == EntityState.Modified:
+                    var changes = new Dictionary<string, FieldChange>();
+                    foreach (var property in entry.Properties.Where(p => p.IsModified && !Ignored.Contains(p.Metadata.Name)))
+                    {
+                        if (property.Metadata.Name == nameof(Case.CustomFields))
+                        {
+                            var before = property.OriginalValue as Dictionary<string, string> ?? [];
+                            var after = property.CurrentValue as Dictionary<string, string> ?? [];
+                            foreach (var key in before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
+                            {
+                                changes[RecordSchema.CustomPrefix + key] = new FieldChange(before.GetValueOrDefault(key), after.GetValueOrDefault(key));
+                            }
+
+                            continue;
+                        }
+
+                        var from = Format(property.OriginalValue);
+                        var to = Format(property.CurrentValue);
+                        if (from != to)
+                        {
+                            changes[char.ToLowerInvariant(property.Metadata.Name[0]) + property.Metadata.Name[1..]] = new FieldChange(from, to);
+                        }
+                    }
+
+                    if (changes.Count > 0)
+                    {
+                        Add(TriggerTypes.Updated, c.Id, changes);
+                    }
+
+                    break;
+                case TimelineEntry { Kind: TimelineKind.InboundMessage } message when entry.State == EntityState.Added:
+                    Add(TriggerTypes.MessageReceived, message.CaseId);
+                    break;
+                case TimelineEntry { Field: SlaEngine.TimelineField, NewValue: "warned" or "breached" } sla when entry.State == EntityState.Added:
+                    Add(sla.NewValue == "warned" ? TriggerTypes.SlaWarning : TriggerTypes.SlaBreached, sla.CaseId,
+                        new Dictionary<string, FieldChange> { ["sla.metric"] = new(null, sla.OldValue) });
+                    break;
+            }
+        }
+
+        if (events is not null)
+        {
+            db.Set<AutomationEvent>().AddRange(events);
+        }
+    }
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        IEnumerable and not string => ConditionEvaluator.Format(((IEnumerable)value).Cast<object>().Select(o => o.ToString()!).ToList()),
+        _ => ConditionEvaluator.Format(value),
+    };
+}
