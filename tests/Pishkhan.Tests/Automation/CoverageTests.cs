@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Automation;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
+using Pishkhan.Features.Email;
 using Pishkhan.Features.Identity;
 using static Pishkhan.Tests.Automation.AutomationApp;
 
@@ -46,9 +47,23 @@ public sealed class CoverageTests
         var persian = await a.App.CreateContactAsync("Sara", emails: ["sara@example.ir"]);
         var englishResponse = await client.PostAsJsonAsync("/api/v1/contacts", new ContactRequest("John", Language: "en", Emails: ["john@example.com"]), PishkhanAppFactory.Json);
         var english = (await englishResponse.Content.ReadFromJsonAsync<ContactDto>(PishkhanAppFactory.Json))!;
+        var mailbox = new Mailbox
+        {
+            Name = "Support", Address = "support@pishkhan.test", ImapHost = "127.0.0.1", ImapPort = 1, ImapUser = "support",
+            SmtpHost = "127.0.0.1", SmtpPort = 1,
+        };
+        await a.App.WithDbAsync(async db => { db.Add(mailbox); await db.SaveChangesAsync(); return 0; });
         var faCase = await a.App.CreateCaseAsync("Order 1", persian.Id);
         var enCase = await a.App.CreateCaseAsync("Order 2", english.Id);
         await a.TickAsync();
+
+        // Each email is queued once in the outbox from the mailbox, threaded with its case and marked automatic.
+        var queued = await a.App.WithDbAsync(db => db.Set<OutboundEmail>().Where(o => o.CaseId == faCase.Id || o.CaseId == enCase.Id).ToListAsync());
+        Assert.Equal(2, queued.Count);
+        var enEmail = Assert.Single(queued, o => o.CaseId == enCase.Id);
+        Assert.Equal(("john@example.com", $"Welcome, John [#{enCase.Number}]", mailbox.Id, true), (enEmail.To, enEmail.Subject, enEmail.MailboxId, enEmail.IsAutoReply));
+        Assert.StartsWith("Your case", enEmail.TextBody, StringComparison.Ordinal);
+        Assert.Equal("sara@example.ir", Assert.Single(queued, o => o.CaseId == faCase.Id).To);
 
         var fa = Assert.Single(await a.TimelineAsync(faCase.Id), e => e.Kind == TimelineKind.OutboundMessage);
         Assert.Equal($"Sara، خوش آمدید\n\nپرونده {faCase.Number} در ۱۴۰۴/۱۰/۲۰ باز شد.", fa.Body);

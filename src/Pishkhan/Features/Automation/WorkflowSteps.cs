@@ -307,9 +307,9 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
     }
 
     /// <summary>
-    /// Renders an email template (the contact's language, or the step's) and records it on the case as an automated
-    /// public outbound message. THE SEAM: this is where the email outbox (issue 7) takes over the actual sending; until
-    /// then the rendered email is kept on the timeline and in the step's output, and nothing leaves the server.
+    /// Renders an email template (the contact's language, or the step's), records it on the case as an automated public
+    /// outbound message and queues it in the email outbox in the run's own unit of work, so it is sent exactly once
+    /// with the step (retries and failures as for any email). Without an active mailbox it stays on the timeline only.
     /// </summary>
     private static async Task<StepResult> SendEmailAsync(StepContext ctx, CancellationToken ct)
     {
@@ -335,7 +335,9 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
             AuthorName = $"{AuthorName}: {ctx.Run.WorkflowName}",
             CreatedAt = ctx.Now,
         });
-        return new StepResult.Done("ok", $"email '{template.Key}' ({language}) to {to}, kept on the timeline until the email outbox sends it", $"To: {to}\nSubject: {subject}\n\n{body}");
+        var queued = await Email.EmailOutbox.QueueAutomaticAsync(ctx.Db, await CaseAsync(ctx, ct), to, subject, body, ctx.Now, ct);
+        var how = queued is null ? "no active mailbox to send from: kept on the timeline only" : $"queued in the email outbox ({queued.MessageId})";
+        return new StepResult.Done("ok", $"email '{template.Key}' ({language}) to {to}: {how}", $"To: {to}\nSubject: {subject}\n\n{body}");
     }
 
     private async Task<StepResult> SmsAsync(StepContext ctx, CancellationToken ct)

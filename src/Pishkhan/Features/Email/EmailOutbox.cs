@@ -129,6 +129,28 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
         row.TimelineEntryId = entry.Id;
     }
 
+    /// <summary>
+    /// For automations: queues an automatic email about a case in the caller's unit of work (so it is saved with the
+    /// step that sent it, or not at all), from the mailbox the customer last wrote to, else the first active mailbox;
+    /// threaded with the case and marked automatic (never answered by our own intake). Null when there is no mailbox.
+    /// </summary>
+    public static async Task<OutboundEmail?> QueueAutomaticAsync(
+        PishkhanDbContext db, Case entity, string to, string subject, string body, DateTime now, CancellationToken ct)
+    {
+        var lastMailbox = await db.Set<EmailMessage>().AsNoTracking()
+            .Where(m => m.CaseId == entity.Id && m.Direction == EmailDirection.Inbound)
+            .OrderByDescending(m => m.CreatedAt).Select(m => (Guid?)m.MailboxId).FirstOrDefaultAsync(ct);
+        var mailbox = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == lastMailbox && m.IsActive, ct)
+            ?? await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+        if (mailbox is null)
+        {
+            return null;
+        }
+
+        var email = new OutgoingEmail(to.Trim().ToLowerInvariant(), InboundParser.WithCaseToken(subject.Trim(), entity.Number), body, entity.Id, entity.ContactId);
+        return Add(db, mailbox, email, await ReferencesAsync(db, entity.Id, ct), isAutoReply: true, now);
+    }
+
     /// <summary>Adds the outbox row and its Message-ID row (for threading the customer's answer) to <paramref name="db"/>; not saved.</summary>
     internal static OutboundEmail Add(PishkhanDbContext db, Mailbox mailbox, OutgoingEmail email, IReadOnlyList<string> references, bool isAutoReply, DateTime now)
     {
