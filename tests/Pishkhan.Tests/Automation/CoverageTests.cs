@@ -49,8 +49,13 @@ public sealed class CoverageTests
         var english = (await englishResponse.Content.ReadFromJsonAsync<ContactDto>(PishkhanAppFactory.Json))!;
         var mailbox = new Mailbox
         {
-            Name = "Support", Address = "support@pishkhan.test", ImapHost = "127.0.0.1", ImapPort = 1, ImapUser = "support",
-            SmtpHost = "127.0.0.1", SmtpPort = 1,
+            Name = "Support",
+            Address = "support@pishkhan.test",
+            ImapHost = "127.0.0.1",
+            ImapPort = 1,
+            ImapUser = "support",
+            SmtpHost = "127.0.0.1",
+            SmtpPort = 1,
         };
         await a.App.WithDbAsync(async db => { db.Add(mailbox); await db.SaveChangesAsync(); return 0; });
         var faCase = await a.App.CreateCaseAsync("Order 1", persian.Id);
