@@ -115,8 +115,8 @@ public sealed class ReportMetricsTests
         var utc = ReportMetrics.Volume(facts, Granularity.Day, VolumeDimension.Channel, new Bucketing(DateTimeZone.Utc));
         var tehran = ReportMetrics.Volume(facts, Granularity.Day, VolumeDimension.Channel, new Bucketing(Tehran));
 
-        Assert.Equal(["2026-11-23 Email 1", "2026-11-23 Web 1", "2026-11-24 Web 1"], utc.Select(r => $"{r.Period} {r.Key} {r.Count}"));
-        Assert.Equal(["2026-11-23 Web 1", "2026-11-24 Email 1", "2026-11-24 Web 1"], tehran.Select(r => $"{r.Period} {r.Key} {r.Count}"));
+        Assert.Equal(["2026-11-23 email 1", "2026-11-23 web 1", "2026-11-24 web 1"], utc.Select(r => $"{r.Period} {r.Key} {r.Count}"));
+        Assert.Equal(["2026-11-23 web 1", "2026-11-24 email 1", "2026-11-24 web 1"], tehran.Select(r => $"{r.Period} {r.Key} {r.Count}"));
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class ReportMetricsTests
         var byMetric = ReportMetrics.SlaCompliance(facts, SlaGrouping.Metric);
         var byAgent = ReportMetrics.SlaCompliance(facts, SlaGrouping.Agent);
 
-        Assert.Equal([new ComplianceRow("FirstResponse", 2, 1, 2.0 / 3), new ComplianceRow("Resolution", 0, 1, 0)], byMetric);
+        Assert.Equal([new ComplianceRow("firstResponse", 2, 1, 2.0 / 3), new ComplianceRow("resolution", 0, 1, 0)], byMetric);
         Assert.Equal([new ComplianceRow(AgentA.ToString(), 2, 1, 2.0 / 3), new ComplianceRow(AgentB.ToString(), 0, 1, 0)], byAgent);
         Assert.Equal([Utc(2026, 11, 5, 8), Utc(2026, 11, 2, 8)], ReportMetrics.Breaches(facts).Select(b => b.BreachedAt!.Value));
     }

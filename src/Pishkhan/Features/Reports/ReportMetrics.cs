@@ -89,10 +89,13 @@ public sealed record TopRow(string Key, int Count, int PreviousCount, double? Ch
 /// </summary>
 public static class ReportMetrics
 {
-    /// <summary>Cases created per period and per channel or category (the key is the channel name or category id; "none" for no category).</summary>
+    /// <summary>Enum values appear as the API writes them: <c>web</c>, <c>firstResponse</c>.</summary>
+    public static string Camel(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    /// <summary>Cases created per period and per channel or category (the key is the channel as the API names it, or the category id; "none" for no category).</summary>
     public static IReadOnlyList<VolumeRow> Volume(IEnumerable<CaseFact> facts, Granularity granularity, VolumeDimension by, Bucketing bucketing) =>
         [.. facts
-            .GroupBy(f => (Start: bucketing.PeriodStart(f.CreatedAt, granularity), Key: by == VolumeDimension.Channel ? f.Channel.ToString() : f.CategoryId?.ToString() ?? "none"))
+            .GroupBy(f => (Start: bucketing.PeriodStart(f.CreatedAt, granularity), Key: by == VolumeDimension.Channel ? Camel(f.Channel.ToString()) : f.CategoryId?.ToString() ?? "none"))
             .Select(g => new VolumeRow(g.Key.Start, bucketing.Label(g.Key.Start, granularity), g.Key.Key, g.Count()))
             .OrderBy(r => r.PeriodStart).ThenBy(r => r.Key, StringComparer.Ordinal)];
 
@@ -152,7 +155,7 @@ public static class ReportMetrics
             .Where(i => i.State is SlaState.Succeeded or SlaState.Breached)
             .GroupBy(i => by switch
             {
-                SlaGrouping.Metric => i.Metric.ToString(),
+                SlaGrouping.Metric => Camel(i.Metric.ToString()),
                 SlaGrouping.Policy => i.PolicyId.ToString(),
                 SlaGrouping.Team => i.TeamId?.ToString() ?? "none",
                 _ => i.OwnerId?.ToString() ?? "none",
