@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Pishkhan.Features.Identity;
@@ -16,6 +17,7 @@ public static class ReportEndpoints
         services.AddSingleton<ISaveChangesInterceptor, ReportChangeMarker>();
         services.AddSingleton<ReportRefresher>();
         services.AddSingleton<GetReport>();
+        services.AddSingleton<GetDashboard>();
         services.AddHostedService<ReportWorker>();
         return services;
     }
@@ -28,6 +30,14 @@ public static class ReportEndpoints
         admin.MapPost("/rebuild", async Task<Accepted<ReportFreshness>> (ReportRefresher refresher, CancellationToken ct) =>
                 TypedResults.Accepted("/api/v1/reports/status", await refresher.RebuildAsync(ct)))
             .WithName("RebuildReports").WithSummary("Recomputes every case's report row in the background (after a calendar or SLA policy edit); progress at /reports/status.");
+
+        app.MapGet("/api/v1/dashboard", async Task<Ok<Dashboard>> (GetDashboard handler, CancellationToken ct) => TypedResults.Ok(await handler.SupervisorAsync(ct)))
+            .WithTags("Reports").RequireAuthorization(Scopes.CasesRead, Actor.SupervisorPolicy)
+            .WithName("GetSupervisorDashboard").WithSummary("Supervisors and admins: open, new today, waiting in queues and the longest wait, SLA at risk, breached today, CSAT (not available yet), first-response and resolution averages, each beside the previous period.");
+        app.MapGet("/api/v1/me/dashboard", async Task<Results<Ok<Dashboard>, NotFound>> (ClaimsPrincipal user, GetDashboard handler, CancellationToken ct) =>
+                await handler.AgentAsync(Actor.FromPrincipal(user), ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound())
+            .WithTags("Reports").RequireAuthorization(Scopes.CasesRead)
+            .WithName("GetMyDashboard").WithSummary("The signed-in user's own numbers: open cases, SLA at risk, what waits in their teams' queues, resolved today (404 for an API key: it has no cases of its own).");
 
         var reports = app.MapGroup("/api/v1/reports").WithTags("Reports").RequireAuthorization(Scopes.CasesRead, Actor.SupervisorPolicy);
         reports.MapGet("/{name}", async Task<Results<Ok<ReportTable>, FileContentHttpResult, ValidationProblem, NotFound>> (
@@ -77,7 +87,7 @@ public static class ReportEndpoints
                 };
             })
             .WithName("GetReport")
-            .WithSummary("A report by name (volume, heatmap, closed-per-agent, response-times, exchanges, sla-compliance, sla-breaches, backlog, reopen-rate, top-categories, top-products) with filters from, to (Gregorian ISO dates), teamId, agentId, queueId, categoryId, channel, priority, policyId, granularity, by, calendar, top, groupBy; format=json|csv|xlsx.");
+            .WithSummary("A report by name (volume, heatmap, closed-per-agent, response-times, exchanges, sla-compliance, sla-breaches, backlog, reopen-rate, top-categories, top-products, forecast) with filters from, to (Gregorian ISO dates), teamId, agentId, queueId, categoryId, channel, priority, policyId, granularity, by, calendar, top, groupBy, handlingMinutes, agentHours; format=json|csv|xlsx.");
         return app;
     }
 }
