@@ -167,4 +167,43 @@ public sealed class ReportApiTests(SlaApp sla) : IClassFixture<SlaApp>
         Assert.Equal(messages, await App.WithDbAsync(db => db.Set<ReportCase>().Where(r => r.CaseId == created.Id).Select(r => r.Exchanges).SingleAsync()));
         Assert.False((await sla.Service<ReportRefresher>().FreshnessAsync()).Rebuilding);
     }
+
+    [Fact]
+    public async Task Forecast_SaysPlainlyWhenHistoryIsShort_ThenForecastsWithStaffing()
+    {
+        var team = await TeamAsync();
+        for (var day = 0; day < 3; day++)
+        {
+            sla.Clock.Set(Utc(2026, 9, 1 + day, 6));
+            await App.CreateCaseAsync(teamId: team);
+        }
+
+        sla.Clock.Set(Utc(2026, 9, 4, 6));
+        var shortHistory = await ReportAsync("forecast", $"teamId={team}");
+        Assert.Empty(Rows(shortHistory));
+        Assert.Equal("Too little history for a forecast: 3 days of cases, at least 14 are needed.", shortHistory.GetProperty("summary").GetProperty("message").GetString());
+
+        // Two cases every day for two weeks: the forecast is two a day; at 4 hours each and 8 agent hours a day, one agent.
+        for (var day = 3; day < 14; day++)
+        {
+            sla.Clock.Set(Utc(2026, 9, 1 + day, 6));
+            await App.CreateCaseAsync(teamId: team);
+        }
+
+        for (var day = 0; day < 14; day++)
+        {
+            sla.Clock.Set(Utc(2026, 9, 1 + day, 7));
+            await App.CreateCaseAsync(teamId: team);
+        }
+
+        sla.Clock.Set(Utc(2026, 9, 15, 6));
+        var forecast = await ReportAsync("forecast", $"teamId={team}&handlingMinutes=240");
+        var rows = Rows(forecast);
+        Assert.Equal(28, rows.Count);
+        Assert.Equal(["2026-09-15", "2", "2", "2", "1"], rows[0]);
+        Assert.Equal("2026-10-12", rows[^1][0]);
+        Assert.Equal(14, forecast.GetProperty("summary").GetProperty("historyDays").GetInt32());
+        Assert.Equal(JsonValueKind.Null, forecast.GetProperty("summary").GetProperty("backtestMape").ValueKind);
+        Assert.Contains("handlingMinutes=240", forecast.GetProperty("filter").GetString());
+    }
 }

@@ -18,7 +18,14 @@ public sealed record ReportTable(
     string Filter,
     IReadOnlyList<string> Columns,
     IReadOnlyList<IReadOnlyList<object?>> Rows,
-    ReportFreshness Freshness);
+    ReportFreshness Freshness)
+{
+    /// <summary>Figures about the whole table (the forecast's back-test error and its plain message); empty for most reports.</summary>
+    public IReadOnlyDictionary<string, object?> Summary { get; init; } = new Dictionary<string, object?>();
+}
+
+/// <summary>Something a report filter can name (a queue, an SLA policy).</summary>
+public sealed record ReportChoice(Guid Id, string Name);
 
 /// <summary>The reports of issue 10. Each loads the roll-up rows of its population and hands them to <see cref="ReportMetrics"/>.</summary>
 public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, CalendarResolver calendars, ReportRefresher refresher, TimeProvider clock)
@@ -27,8 +34,11 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
     public static readonly IReadOnlyList<string> Names =
     [
         "volume", "heatmap", "closed-per-agent", "response-times", "exchanges", "sla-compliance", "sla-breaches",
-        "backlog", "reopen-rate", "top-categories", "top-products",
+        "backlog", "reopen-rate", "top-categories", "top-products", "forecast",
     ];
+
+    /// <summary>How many past days the forecast learns from (at most): half a year holds 26 weekly cycles.</summary>
+    public const int ForecastHistoryDays = 182;
 
     private static readonly IReadOnlyList<string> HeatmapColumns = ["dayOfWeek", .. Enumerable.Range(0, 24).Select(h => $"h{h:D2}")];
 
@@ -52,8 +62,34 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         var e = end.ToDateTimeUtc();
 
         (IReadOnlyList<string> Columns, IEnumerable<IReadOnlyList<object?>> Rows) table;
+        var summary = new Dictionary<string, object?>();
         switch (name)
         {
+            case "forecast":
+            {
+                // The future from today on, learnt from whole past days (yesterday back), not from the report period.
+                var historyEnd = zone.AtStartOfDay(today).ToInstant().ToDateTimeUtc();
+                var historyStart = zone.AtStartOfDay(today.PlusDays(-ForecastHistoryDays)).ToInstant().ToDateTimeUtc();
+                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd, ct);
+                var history = DailyCounts(facts.Select(f => f.CreatedAt.InZone(zone).Date), today);
+                var monthAgo = zone.AtStartOfDay(today.PlusDays(-28)).ToInstant().ToDateTimeUtc();
+                var handling = filter.HandlingMinutes is { } given
+                    ? Duration.FromMinutes(given)
+                    : ReportMetrics.Stats((await FactsAsync(db, filter, r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd, ct)).Select(f => f.ResolutionBusiness)).Average;
+                var result = VolumeForecast.Forecast(history, handling?.TotalHours ?? 0, filter.AgentHoursPerDay);
+                table = (["date", "expected", "low", "high", "agentsNeeded"],
+                    result.Days.Select(d => Row(Iso(today.PlusDays(d.DayIndex - 1)), Math.Round(d.Expected, 1), Math.Round(d.Low, 1), Math.Round(d.High, 1),
+                        handling is null ? null : Math.Round(d.AgentsNeeded, 1))));
+                summary["historyDays"] = result.HistoryDays;
+                summary["backtestMape"] = Round(result.BacktestMape, 4);
+                summary["handlingMinutes"] = Minutes(handling);
+                summary["agentHoursPerDay"] = filter.AgentHoursPerDay;
+                summary["message"] = result.Message;
+                from = today;
+                to = today.PlusDays(VolumeForecast.Horizon - 1);
+                break;
+            }
+
             case "volume":
             {
                 var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
@@ -156,7 +192,38 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             }
         }
 
-        return new ReportTable(name, Iso(from), Iso(to), filter.ToQueryString(), table.Columns, [.. table.Rows], await refresher.FreshnessAsync(ct));
+        return new ReportTable(name, Iso(from), Iso(to), filter.ToQueryString(), table.Columns, [.. table.Rows], await refresher.FreshnessAsync(ct)) { Summary = summary };
+    }
+
+    /// <summary>
+    /// Cases per day, oldest first, ending the day before <paramref name="today"/> and starting on the first day with a
+    /// case: days before the first case are not "no cases", they are before anyone used Pishkhan.
+    /// </summary>
+    internal static List<double> DailyCounts(IEnumerable<LocalDate> days, LocalDate today)
+    {
+        var counts = days.GroupBy(d => d).ToDictionary(g => g.Key, g => g.Count());
+        if (counts.Count == 0)
+        {
+            return [];
+        }
+
+        var first = counts.Keys.Min();
+        var history = new List<double>();
+        for (var d = first; d < today; d = d.PlusDays(1))
+        {
+            history.Add(counts.GetValueOrDefault(d));
+        }
+
+        return history;
+    }
+
+    /// <summary>The queues and SLA policies the filters offer (teams, agents and categories come from <see cref="Lookups"/>).</summary>
+    public async Task<(IReadOnlyList<ReportChoice> Queues, IReadOnlyList<ReportChoice> Policies)> ChoicesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var queues = await db.Queues.AsNoTracking().OrderBy(q => q.Name).Select(q => new ReportChoice(q.Id, q.Name)).ToListAsync(ct);
+        var policies = await db.SlaPolicies.AsNoTracking().OrderBy(p => p.Name).Select(p => new ReportChoice(p.Id, p.Name)).ToListAsync(ct);
+        return (queues, policies);
     }
 
     private static object?[] Row(params object?[] values) => values;

@@ -65,6 +65,7 @@ internal sealed class ReportCaseConfiguration : IEntityTypeConfiguration<ReportC
 {
     public void Configure(EntityTypeBuilder<ReportCase> builder)
     {
+        builder.ToTable("ReportCases");
         builder.HasKey(r => r.CaseId);
         builder.HasOne<Case>().WithMany().HasForeignKey(r => r.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.Product).HasMaxLength(200);

@@ -84,6 +84,13 @@ public static class ReportExport
         meta.Cell(2, 2).SetValue(table.To);
         meta.Cell(3, 1).Value = "filter";
         meta.Cell(3, 2).SetValue(table.Filter);
+        var line = 4;
+        foreach (var (key, value) in table.Summary)
+        {
+            meta.Cell(line, 1).Value = key;
+            meta.Cell(line++, 2).SetValue(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+        }
+
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         return stream.ToArray();

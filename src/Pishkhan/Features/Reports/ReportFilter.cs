@@ -29,6 +29,12 @@ public sealed record ReportFilter
     /// <summary>Bucket months (and name them) in the Jalali calendar.</summary>
     public bool Jalali { get; init; }
 
+    /// <summary>The forecast's handling time per case in minutes; null: the average business resolution time of the last 28 days.</summary>
+    public double? HandlingMinutes { get; init; }
+
+    /// <summary>Productive hours one agent gives in a day (the forecast's staffing).</summary>
+    public double AgentHoursPerDay { get; init; } = 8;
+
     /// <summary>How many rows "top" reports list.</summary>
     public int Top { get; init; } = 10;
 
@@ -64,6 +70,9 @@ public sealed record ReportFilter
         Add("granularity", Granularity == Granularity.Day ? null : JsonName(Granularity.ToString()));
         Add("by", By == VolumeDimension.Channel ? null : JsonName(By.ToString()));
         Add("calendar", Jalali ? "jalali" : null);
+        Add("top", Top == 10 ? null : Top);
+        Add("handlingMinutes", HandlingMinutes);
+        Add("agentHours", AgentHoursPerDay == 8 ? null : AgentHoursPerDay);
         return string.Join('&', parts);
     }
 
@@ -150,6 +159,22 @@ public sealed record ReportFilter
             errors.Add("top", "'top' must be a whole number from 1 to 100.");
         }
 
+        double? Number(string name, double min, double max)
+        {
+            if (Get(name) is not { } text)
+            {
+                return null;
+            }
+
+            if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            errors.Add(name, $"'{name}' must be a number from {min} to {max} (got '{text}').");
+            return null;
+        }
+
         var filter = new ReportFilter
         {
             From = from,
@@ -165,6 +190,8 @@ public sealed record ReportFilter
             By = Enum<VolumeDimension>("by") ?? VolumeDimension.Channel,
             Jalali = calendar == "jalali",
             Top = top,
+            HandlingMinutes = Number("handlingMinutes", 1, 24 * 60),
+            AgentHoursPerDay = Number("agentHours", 1, 24) ?? 8,
         };
         return errors.Any ? errors : filter;
     }
