@@ -56,7 +56,12 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
                 var marks = await db.Set<ReportDirtyCase>().AsNoTracking().OrderBy(d => d.Id).Take(BatchSize).ToListAsync(ct);
                 if (marks.Count == 0)
                 {
-                    await db.Set<ReportState>().Where(s => s.RebuildStartedAt != null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RebuildStartedAt, (DateTime?)null), ct);
+                    // Read before writing: most catch-ups find nothing to do, and a write would queue behind other writers.
+                    if (await db.Set<ReportState>().AnyAsync(s => s.RebuildStartedAt != null, ct))
+                    {
+                        await db.Set<ReportState>().Where(s => s.RebuildStartedAt != null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RebuildStartedAt, (DateTime?)null), ct);
+                    }
+
                     return new CatchUpResult(written, true);
                 }
 
