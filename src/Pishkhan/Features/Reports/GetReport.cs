@@ -66,130 +66,130 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         switch (name)
         {
             case "forecast":
-            {
-                // The future from today on, learnt from whole past days (yesterday back), not from the report period.
-                var historyEnd = zone.AtStartOfDay(today).ToInstant().ToDateTimeUtc();
-                var historyStart = zone.AtStartOfDay(today.PlusDays(-ForecastHistoryDays)).ToInstant().ToDateTimeUtc();
-                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd, ct);
-                var history = DailyCounts(facts.Select(f => f.CreatedAt.InZone(zone).Date), today);
-                var monthAgo = zone.AtStartOfDay(today.PlusDays(-28)).ToInstant().ToDateTimeUtc();
-                var handling = filter.HandlingMinutes is { } given
-                    ? Duration.FromMinutes(given)
-                    : ReportMetrics.Stats((await FactsAsync(db, filter, r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd, ct)).Select(f => f.ResolutionBusiness)).Average;
-                var result = VolumeForecast.Forecast(history, handling?.TotalHours ?? 0, filter.AgentHoursPerDay);
-                table = (["date", "expected", "low", "high", "agentsNeeded"],
-                    result.Days.Select(d => Row(Iso(today.PlusDays(d.DayIndex - 1)), Math.Round(d.Expected, 1), Math.Round(d.Low, 1), Math.Round(d.High, 1),
-                        handling is null ? null : Math.Round(d.AgentsNeeded, 1))));
-                summary["historyDays"] = result.HistoryDays;
-                summary["backtestMape"] = Round(result.BacktestMape, 4);
-                summary["handlingMinutes"] = Minutes(handling);
-                summary["agentHoursPerDay"] = filter.AgentHoursPerDay;
-                summary["message"] = result.Message;
-                from = today;
-                to = today.PlusDays(VolumeForecast.Horizon - 1);
-                break;
-            }
+                {
+                    // The future from today on, learnt from whole past days (yesterday back), not from the report period.
+                    var historyEnd = zone.AtStartOfDay(today).ToInstant().ToDateTimeUtc();
+                    var historyStart = zone.AtStartOfDay(today.PlusDays(-ForecastHistoryDays)).ToInstant().ToDateTimeUtc();
+                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd, ct);
+                    var history = DailyCounts(facts.Select(f => f.CreatedAt.InZone(zone).Date), today);
+                    var monthAgo = zone.AtStartOfDay(today.PlusDays(-28)).ToInstant().ToDateTimeUtc();
+                    var handling = filter.HandlingMinutes is { } given
+                        ? Duration.FromMinutes(given)
+                        : ReportMetrics.Stats((await FactsAsync(db, filter, r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd, ct)).Select(f => f.ResolutionBusiness)).Average;
+                    var result = VolumeForecast.Forecast(history, handling?.TotalHours ?? 0, filter.AgentHoursPerDay);
+                    table = (["date", "expected", "low", "high", "agentsNeeded"],
+                        result.Days.Select(d => Row(Iso(today.PlusDays(d.DayIndex - 1)), Math.Round(d.Expected, 1), Math.Round(d.Low, 1), Math.Round(d.High, 1),
+                            handling is null ? null : Math.Round(d.AgentsNeeded, 1))));
+                    summary["historyDays"] = result.HistoryDays;
+                    summary["backtestMape"] = Round(result.BacktestMape, 4);
+                    summary["handlingMinutes"] = Minutes(handling);
+                    summary["agentHoursPerDay"] = filter.AgentHoursPerDay;
+                    summary["message"] = result.Message;
+                    from = today;
+                    to = today.PlusDays(VolumeForecast.Horizon - 1);
+                    break;
+                }
 
             case "volume":
-            {
-                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                var rows = ReportMetrics.Volume(facts, filter.Granularity, filter.By, new Bucketing(zone, Jalali: filter.Jalali));
-                table = (["period", "periodStart", "key", "name", "count"],
-                    rows.Select(r => Row(r.Period, Iso(r.PeriodStart), r.Key, filter.By == VolumeDimension.Category ? names.Category(r.Key) : r.Key, r.Count)));
-                break;
-            }
+                {
+                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
+                    var rows = ReportMetrics.Volume(facts, filter.Granularity, filter.By, new Bucketing(zone, Jalali: filter.Jalali));
+                    table = (["period", "periodStart", "key", "name", "count"],
+                        rows.Select(r => Row(r.Period, Iso(r.PeriodStart), r.Key, filter.By == VolumeDimension.Category ? names.Category(r.Key) : r.Key, r.Count)));
+                    break;
+                }
 
             case "heatmap":
-            {
-                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                var grid = ReportMetrics.ArrivalsHeatmap(facts.Select(f => f.CreatedAt), zone);
-                table = (HeatmapColumns,
-                    Enumerable.Range(0, 7).Select(d => (IReadOnlyList<object?>)[((IsoDayOfWeek)(d + 1)).ToString(), .. Enumerable.Range(0, 24).Select(h => (object?)grid[d, h])]));
-                break;
-            }
+                {
+                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
+                    var grid = ReportMetrics.ArrivalsHeatmap(facts.Select(f => f.CreatedAt), zone);
+                    table = (HeatmapColumns,
+                        Enumerable.Range(0, 7).Select(d => (IReadOnlyList<object?>)[((IsoDayOfWeek)(d + 1)).ToString(), .. Enumerable.Range(0, 24).Select(h => (object?)grid[d, h])]));
+                    break;
+                }
 
             case "closed-per-agent":
-            {
-                var facts = await FactsAsync(db, filter, r => r.ResolvedAt >= s && r.ResolvedAt < e, ct);
-                table = (["agentId", "agent", "closed", "averageHandlingMinutes", "csat"],
-                    ReportMetrics.ClosedPerAgent(facts).Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat)));
-                break;
-            }
+                {
+                    var facts = await FactsAsync(db, filter, r => r.ResolvedAt >= s && r.ResolvedAt < e, ct);
+                    table = (["agentId", "agent", "closed", "averageHandlingMinutes", "csat"],
+                        ReportMetrics.ClosedPerAgent(facts).Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat)));
+                    break;
+                }
 
             case "response-times":
-            {
-                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                var t = ReportMetrics.ResponseTimes(facts);
-                table = (["metric", "clock", "cases", "averageMinutes", "medianMinutes"],
-                [
-                    StatsRow("firstResponse", "business", t.FirstResponseBusiness),
+                {
+                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
+                    var t = ReportMetrics.ResponseTimes(facts);
+                    table = (["metric", "clock", "cases", "averageMinutes", "medianMinutes"],
+                    [
+                        StatsRow("firstResponse", "business", t.FirstResponseBusiness),
                     StatsRow("firstResponse", "calendar", t.FirstResponseCalendar),
                     StatsRow("resolution", "business", t.ResolutionBusiness),
                     StatsRow("resolution", "calendar", t.ResolutionCalendar),
                 ]);
-                break;
-            }
+                    break;
+                }
 
             case "exchanges":
-            {
-                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                table = (["cases", "averageExchanges"], [Row(facts.Count, Round(ReportMetrics.AverageExchanges(facts), 2))]);
-                break;
-            }
+                {
+                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
+                    table = (["cases", "averageExchanges"], [Row(facts.Count, Round(ReportMetrics.AverageExchanges(facts), 2))]);
+                    break;
+                }
 
             case "sla-compliance":
-            {
-                var facts = await SlaFactsAsync(db, filter, s, e, ct);
-                table = (["key", "name", "met", "breached", "compliance"],
-                    ReportMetrics.SlaCompliance(facts, groupBy).Select(r => Row(r.Key, groupBy switch
-                    {
-                        SlaGrouping.Policy => names.Policy(r.Key),
-                        SlaGrouping.Team => names.Team(r.Key),
-                        SlaGrouping.Agent => names.User(r.Key),
-                        _ => r.Key,
-                    }, r.Met, r.Breached, Round(r.Compliance, 4))));
-                break;
-            }
+                {
+                    var facts = await SlaFactsAsync(db, filter, s, e, ct);
+                    table = (["key", "name", "met", "breached", "compliance"],
+                        ReportMetrics.SlaCompliance(facts, groupBy).Select(r => Row(r.Key, groupBy switch
+                        {
+                            SlaGrouping.Policy => names.Policy(r.Key),
+                            SlaGrouping.Team => names.Team(r.Key),
+                            SlaGrouping.Agent => names.User(r.Key),
+                            _ => r.Key,
+                        }, r.Met, r.Breached, Round(r.Compliance, 4))));
+                    break;
+                }
 
             case "sla-breaches":
-            {
-                var facts = await SlaFactsAsync(db, filter, s, e, ct);
-                table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
-                    ReportMetrics.Breaches(facts).Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
-                        names.Team(b.TeamId?.ToString()), names.User(b.OwnerId?.ToString()), Utc(b.DueAt), Utc(b.BreachedAt), Utc(b.AchievedAt))));
-                break;
-            }
+                {
+                    var facts = await SlaFactsAsync(db, filter, s, e, ct);
+                    table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
+                        ReportMetrics.Breaches(facts).Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
+                            names.Team(b.TeamId?.ToString()), names.User(b.OwnerId?.ToString()), Utc(b.DueAt), Utc(b.BreachedAt), Utc(b.AchievedAt))));
+                    break;
+                }
 
             case "backlog":
-            {
-                // The backlog is now, not a period: every unresolved case that matches the other filters.
-                var facts = await FactsAsync(db, filter, r => r.Status < StatusCategory.Resolved, ct);
-                table = (["age", "count"], ReportMetrics.BacklogAge(facts, Instant.FromDateTimeUtc(now)).Select(b => Row(b.Key, b.Count)));
-                break;
-            }
+                {
+                    // The backlog is now, not a period: every unresolved case that matches the other filters.
+                    var facts = await FactsAsync(db, filter, r => r.Status < StatusCategory.Resolved, ct);
+                    table = (["age", "count"], ReportMetrics.BacklogAge(facts, Instant.FromDateTimeUtc(now)).Select(b => Row(b.Key, b.Count)));
+                    break;
+                }
 
             case "reopen-rate":
-            {
-                var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                var rate = ReportMetrics.ReopenRate(facts);
-                table = (["reopened", "resolved", "rate"], [Row(rate.Numerator, rate.Denominator, Round(rate.Rate, 4))]);
-                break;
-            }
+                {
+                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
+                    var rate = ReportMetrics.ReopenRate(facts);
+                    table = (["reopened", "resolved", "rate"], [Row(rate.Numerator, rate.Denominator, Round(rate.Rate, 4))]);
+                    break;
+                }
 
             default:
-            {
-                // top-categories / top-products: the period against the one of the same length just before it.
-                var length = e - s;
-                var ps = s - length;
-                var current = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                var previous = await FactsAsync(db, filter, r => r.CreatedAt >= ps && r.CreatedAt < s, ct);
-                var categories = name == "top-categories";
-                string? Key(CaseFact f) => categories ? f.CategoryId?.ToString() : f.Product;
-                table = (["key", "name", "count", "previousCount", "change"],
-                    ReportMetrics.Top(current.Select(Key), previous.Select(Key), filter.Top)
-                        .Select(r => Row(r.Key, categories ? names.Category(r.Key) : r.Key, r.Count, r.PreviousCount, Round(r.Change, 4))));
-                break;
-            }
+                {
+                    // top-categories / top-products: the period against the one of the same length just before it.
+                    var length = e - s;
+                    var ps = s - length;
+                    var current = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
+                    var previous = await FactsAsync(db, filter, r => r.CreatedAt >= ps && r.CreatedAt < s, ct);
+                    var categories = name == "top-categories";
+                    string? Key(CaseFact f) => categories ? f.CategoryId?.ToString() : f.Product;
+                    table = (["key", "name", "count", "previousCount", "change"],
+                        ReportMetrics.Top(current.Select(Key), previous.Select(Key), filter.Top)
+                            .Select(r => Row(r.Key, categories ? names.Category(r.Key) : r.Key, r.Count, r.PreviousCount, Round(r.Change, 4))));
+                    break;
+                }
         }
 
         return new ReportTable(name, Iso(from), Iso(to), filter.ToQueryString(), table.Columns, [.. table.Rows], await refresher.FreshnessAsync(ct)) { Summary = summary };
@@ -245,8 +245,24 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         var rows = Filtered(db.Set<ReportCase>().AsNoTracking().Where(population), filter);
         var list = await rows.Select(r => new
         {
-            r.CaseId, r.CreatedAt, r.Channel, r.CategoryId, r.Product, r.Priority, r.TeamId, r.OwnerId, r.QueueId, r.PolicyId, r.Status,
-            r.FirstResponseAt, r.ResolvedAt, r.FirstResponseBusinessSeconds, r.ResolutionBusinessSeconds, r.Exchanges, r.Reopens, r.Csat,
+            r.CaseId,
+            r.CreatedAt,
+            r.Channel,
+            r.CategoryId,
+            r.Product,
+            r.Priority,
+            r.TeamId,
+            r.OwnerId,
+            r.QueueId,
+            r.PolicyId,
+            r.Status,
+            r.FirstResponseAt,
+            r.ResolvedAt,
+            r.FirstResponseBusinessSeconds,
+            r.ResolutionBusinessSeconds,
+            r.Exchanges,
+            r.Reopens,
+            r.Csat,
         }).ToListAsync(ct);
         return [.. list.Select(r => new CaseFact(
             r.CaseId, I(r.CreatedAt), r.Channel, r.CategoryId, r.Product, r.Priority, r.TeamId, r.OwnerId, r.QueueId, r.PolicyId, r.Status,

@@ -119,8 +119,21 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
         var cases = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id))
             .Select(c => new
             {
-                c.Id, c.CreatedAt, c.UpdatedAt, c.Version, c.Channel, c.CategoryId, c.Product, c.Priority, c.TeamId, c.OwnerId,
-                c.QueueId, c.StatusId, c.FirstResponseAt, c.ResolvedAt, c.ClosedAt,
+                c.Id,
+                c.CreatedAt,
+                c.UpdatedAt,
+                c.Version,
+                c.Channel,
+                c.CategoryId,
+                c.Product,
+                c.Priority,
+                c.TeamId,
+                c.OwnerId,
+                c.QueueId,
+                c.StatusId,
+                c.FirstResponseAt,
+                c.ResolvedAt,
+                c.ClosedAt,
             })
             .ToListAsync(ct);
         var audits = (await db.AuditEntries.AsNoTracking()
