@@ -18,6 +18,7 @@ using Pishkhan.Features.Identity;
 using Pishkhan.Features.Knowledge;
 using Pishkhan.Features.Knowledge.Search;
 using Pishkhan.Features.Notifications;
+using Pishkhan.Features.Reports;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Sla;
 using Pishkhan.Features.Triage;
@@ -130,6 +131,7 @@ builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:Inde
     : Path.Combine(dataDirectory, "kb-index"));
 builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddAutomation(builder.Configuration);
+builder.Services.AddReports();
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -189,6 +191,7 @@ app.MapKnowledgeEndpoints();
 app.MapNotificationEndpoints();
 app.MapEmailEndpoints();
 app.MapAutomationEndpoints();
+app.MapReportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1804,6 +1804,116 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportCase", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CaseUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CaseVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("CategoryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("Csat")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Exchanges")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("FirstResponseAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FirstResponseBusinessSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Product")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("QueueId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Reopens")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("ResolutionBusinessSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("FirstResponseAt");
+
+                    b.HasIndex("ResolvedAt");
+
+                    b.HasIndex("OwnerId", "Status");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("ReportCases", (string)null);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportDirtyCase", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ReportDirtyCases", (string)null);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RebuildStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ReportState", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Routing.AgentProfile", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -2041,7 +2151,13 @@ namespace Pishkhan.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BreachedAt");
+
+                    b.HasIndex("StartedAt");
+
                     b.HasIndex("CalendarId", "IsOpen");
+
+                    b.HasIndex("IsOpen", "DueAt");
 
                     b.HasIndex("PolicyId", "IsOpen");
 
@@ -2739,6 +2855,15 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportCase", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Routing.AgentProfile", b =>

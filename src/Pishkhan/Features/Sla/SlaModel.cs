@@ -29,6 +29,11 @@ internal sealed class SlaInstanceConfiguration : IEntityTypeConfiguration<SlaIns
         builder.HasIndex(i => new { i.CalendarId, i.IsOpen });
         builder.HasIndex(i => new { i.PolicyId, i.IsOpen });
         builder.HasIndex(i => new { i.State, i.StartedAt });
+
+        // Reports and dashboards: instances started in a period, breached in a period, and open ones not yet due (at risk).
+        builder.HasIndex(i => i.StartedAt);
+        builder.HasIndex(i => i.BreachedAt);
+        builder.HasIndex(i => new { i.IsOpen, i.DueAt });
     }
 }
 

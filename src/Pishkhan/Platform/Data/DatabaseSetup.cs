@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Pishkhan.Platform.Data;
 
@@ -21,7 +22,12 @@ public static class DatabaseSetup
         var connectionString = configuration["Database:ConnectionString"];
         services.AddSingleton<SqliteWriteGate>();
         services.AddDbContextFactory<PishkhanDbContext>((sp, options) =>
-            Configure(options, provider, connectionString, dataDirectory, sp.GetRequiredService<SqliteWriteGate>()));
+        {
+            Configure(options, provider, connectionString, dataDirectory, sp.GetRequiredService<SqliteWriteGate>());
+
+            // Features hook saves here (reports mark changed cases in the same transaction).
+            options.AddInterceptors(sp.GetServices<ISaveChangesInterceptor>());
+        });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PishkhanDbContext>>().CreateDbContext());
         return services;
     }

@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Pishkhan.Features.Cases;
+
+namespace Pishkhan.Features.Reports;
+
+/// <summary>
+/// The reports' roll-up at case grain: one row per case with its dimensions and its measures already computed (business
+/// durations replayed once, exchanges counted once). A report
+/// reads these narrow rows for its period on an index instead of replaying timelines. The row is rewritten whenever the
+/// case changes (<see cref="ReportChangeMarker"/>, <see cref="ReportRefresher"/>), so an old case that changes moves its numbers with it.
+/// </summary>
+public sealed class ReportCase
+{
+    public Guid CaseId { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public CaseChannel Channel { get; set; }
+    public Guid? CategoryId { get; set; }
+    public string? Product { get; set; }
+    public Priority Priority { get; set; }
+    public Guid? TeamId { get; set; }
+    public Guid? OwnerId { get; set; }
+    public Guid? QueueId { get; set; }
+
+    /// <summary>The SLA policy that applies to the case (from its SLA instances), if any.</summary>
+    public Guid? PolicyId { get; set; }
+
+    public StatusCategory Status { get; set; }
+    public DateTime? FirstResponseAt { get; set; }
+    public DateTime? ResolvedAt { get; set; }
+    public long? FirstResponseBusinessSeconds { get; set; }
+    public long? ResolutionBusinessSeconds { get; set; }
+    public int Exchanges { get; set; }
+    public int Reopens { get; set; }
+
+    /// <summary>The case's CSAT score once surveys exist (issue 9); null until then.</summary>
+    public double? Csat { get; set; }
+
+    /// <summary>The case's version and last update the row was computed from (to check a row against its case).</summary>
+    public int CaseVersion { get; set; }
+
+    public DateTime CaseUpdatedAt { get; set; }
+    public DateTime ComputedAt { get; set; }
+}
+
+/// <summary>
+/// "This case changed": written by <see cref="ReportChangeMarker"/> in the same transaction as the change (a small
+/// outbox), removed once the case's <see cref="ReportCase"/> row has been recomputed. Several marks per case are fine.
+/// </summary>
+public sealed class ReportDirtyCase
+{
+    public long Id { get; set; }
+    public Guid CaseId { get; set; }
+}
+
+/// <summary>The roll-up's one state row: when a rebuild was asked for (null when none is running).</summary>
+public sealed class ReportState
+{
+    public int Id { get; set; } = 1;
+    public DateTime? RebuildStartedAt { get; set; }
+}
+
+internal sealed class ReportCaseConfiguration : IEntityTypeConfiguration<ReportCase>
+{
+    public void Configure(EntityTypeBuilder<ReportCase> builder)
+    {
+        builder.ToTable("ReportCases");
+        builder.HasKey(r => r.CaseId);
+        builder.HasOne<Case>().WithMany().HasForeignKey(r => r.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.Product).HasMaxLength(200);
+
+        // Every report filters by one of these instants first; the status index serves the backlog and the dashboard.
+        builder.HasIndex(r => r.CreatedAt);
+        builder.HasIndex(r => r.ResolvedAt);
+        builder.HasIndex(r => r.FirstResponseAt);
+        builder.HasIndex(r => new { r.Status, r.CreatedAt });
+        builder.HasIndex(r => new { r.OwnerId, r.Status });
+    }
+}
+
+internal sealed class ReportDirtyCaseConfiguration : IEntityTypeConfiguration<ReportDirtyCase>
+{
+    public void Configure(EntityTypeBuilder<ReportDirtyCase> builder)
+    {
+        builder.ToTable("ReportDirtyCases");
+        builder.HasKey(d => d.Id);
+    }
+}
+
+internal sealed class ReportStateConfiguration : IEntityTypeConfiguration<ReportState>
+{
+    public void Configure(EntityTypeBuilder<ReportState> builder)
+    {
+        builder.ToTable("ReportState");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Pishkhan.Features.Cases;
+
+namespace Pishkhan.Features.Reports;
+
+/// <summary>
+/// Marks every case that a <c>SaveChanges</c> adds or modifies with a <see cref="ReportDirtyCase"/> row, in the same
+/// transaction: if the change commits, so does the mark, and the report row is recomputed from it; if it fails, neither
+/// exists. No case handler has to remember reports, and the clock plays no part (a watermark on <c>UpdatedAt</c> would
+/// miss a transaction that commits after a later one).
+/// </summary>
+/// <remarks>Bulk <c>ExecuteUpdate</c> statements on cases bypass it (routing's queue deletion clears <c>QueueId</c> that way);
+/// the rebuild command recomputes everything.</remarks>
+public sealed class ReportChangeMarker : SaveChangesInterceptor
+{
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Mark(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Mark(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void Mark(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        context.ChangeTracker.DetectChanges();
+        var changed = context.ChangeTracker.Entries<Case>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified)
+            .Select(e => e.Entity.Id)
+            .ToList();
+        foreach (var id in changed)
+        {
+            context.Add(new ReportDirtyCase { CaseId = id });
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using NodaTime;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Sla;
+
+namespace Pishkhan.Features.Reports;
+
+public enum Granularity
+{
+    Day = 1,
+    Week = 2,
+    Month = 3,
+}
+
+public enum VolumeDimension
+{
+    Channel = 1,
+    Category = 2,
+}
+
+/// <summary>How periods are cut: the organisation's time zone, the first day of a week, and Jalali or Gregorian months.</summary>
+public sealed record Bucketing(DateTimeZone Zone, IsoDayOfWeek WeekStart = IsoDayOfWeek.Saturday, bool Jalali = false)
+{
+    /// <summary>The first day (ISO date) of the period that contains <paramref name="instant"/>.</summary>
+    public LocalDate PeriodStart(Instant instant, Granularity granularity) => PeriodStart(instant.InZone(Zone).Date, granularity);
+
+    public LocalDate PeriodStart(LocalDate date, Granularity granularity)
+    {
+        switch (granularity)
+        {
+            case Granularity.Day:
+                return date;
+            case Granularity.Week:
+                var back = ((int)date.DayOfWeek - (int)WeekStart + 7) % 7;
+                return date.PlusDays(-back);
+            default:
+                if (!Jalali)
+                {
+                    return new LocalDate(date.Year, date.Month, 1);
+                }
+
+                var persian = date.WithCalendar(CalendarSystem.PersianAstronomical);
+                return new LocalDate(persian.Year, persian.Month, 1, CalendarSystem.PersianAstronomical).WithCalendar(CalendarSystem.Iso);
+        }
+    }
+
+    /// <summary>The period's name: <c>2026-11-23</c>, <c>2026-11-21</c> (week start) or <c>2026-11</c> / <c>1405-09</c>.</summary>
+    public string Label(LocalDate start, Granularity granularity)
+    {
+        if (granularity != Granularity.Month)
+        {
+            return start.ToString("yyyy-MM-dd", null);
+        }
+
+        var date = Jalali ? start.WithCalendar(CalendarSystem.PersianAstronomical) : start;
+        return $"{date.Year:D4}-{date.Month:D2}";
+    }
+}
+
+public sealed record VolumeRow(LocalDate PeriodStart, string Period, string Key, int Count);
+
+public sealed record AgentClosedRow(Guid? AgentId, int Closed, Duration? AverageHandling, double? AverageCsat);
+
+/// <summary>Average and median of a set of durations; both null when the set is empty.</summary>
+public sealed record DurationStats(int Count, Duration? Average, Duration? Median);
+
+public sealed record ResponseTimes(DurationStats FirstResponseBusiness, DurationStats FirstResponseCalendar, DurationStats ResolutionBusiness, DurationStats ResolutionCalendar);
+
+public enum SlaGrouping
+{
+    Metric = 1,
+    Policy = 2,
+    Team = 3,
+    Agent = 4,
+}
+
+/// <summary>Met and breached instances of a group; compliance is met ÷ (met + breached), null when neither.</summary>
+public sealed record ComplianceRow(string Key, int Met, int Breached, double? Compliance);
+
+public sealed record BacklogBucket(string Key, int Count);
+
+public sealed record RateResult(int Numerator, int Denominator, double? Rate);
+
+/// <summary>A top category or product: its count in the period, in the previous period of the same length, and the change.</summary>
+public sealed record TopRow(string Key, int Count, int PreviousCount, double? Change);
+
+/// <summary>
+/// The report metrics as pure functions over case and SLA facts: no I/O, no clock. Each takes the facts already
+/// filtered to the report's population (period and filters) and answers one question.
+/// </summary>
+public static class ReportMetrics
+{
+    /// <summary>Enum values appear as the API writes them: <c>web</c>, <c>firstResponse</c>.</summary>
+    public static string Camel(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    /// <summary>Cases created per period and per channel or category (the key is the channel as the API names it, or the category id; "none" for no category).</summary>
+    public static IReadOnlyList<VolumeRow> Volume(IEnumerable<CaseFact> facts, Granularity granularity, VolumeDimension by, Bucketing bucketing) =>
+        [.. facts
+            .GroupBy(f => (Start: bucketing.PeriodStart(f.CreatedAt, granularity), Key: by == VolumeDimension.Channel ? Camel(f.Channel.ToString()) : f.CategoryId?.ToString() ?? "none"))
+            .Select(g => new VolumeRow(g.Key.Start, bucketing.Label(g.Key.Start, granularity), g.Key.Key, g.Count()))
+            .OrderBy(r => r.PeriodStart).ThenBy(r => r.Key, StringComparer.Ordinal)];
+
+    /// <summary>Arrivals by day of week (index 0 = Monday … 6 = Sunday, ISO order) and hour of day, in the zone's local time.</summary>
+    public static int[,] ArrivalsHeatmap(IEnumerable<Instant> arrivals, DateTimeZone zone)
+    {
+        var grid = new int[7, 24];
+        foreach (var at in arrivals)
+        {
+            var local = at.InZone(zone);
+            grid[(int)local.DayOfWeek - 1, local.Hour]++;
+        }
+
+        return grid;
+    }
+
+    /// <summary>Resolved cases per owner, with the average business resolution time (handling time) and CSAT where known.</summary>
+    public static IReadOnlyList<AgentClosedRow> ClosedPerAgent(IEnumerable<CaseFact> resolved) =>
+        [.. resolved.Where(f => f.IsResolved)
+            .GroupBy(f => f.OwnerId)
+            .Select(g => new AgentClosedRow(
+                g.Key,
+                g.Count(),
+                Stats(g.Select(f => f.ResolutionBusiness)).Average,
+                g.Any(f => f.Csat is not null) ? g.Where(f => f.Csat is not null).Average(f => f.Csat!.Value) : null))
+            .OrderByDescending(r => r.Closed).ThenBy(r => r.AgentId)];
+
+    public static ResponseTimes ResponseTimes(IReadOnlyCollection<CaseFact> facts) => new(
+        Stats(facts.Select(f => f.FirstResponseBusiness)),
+        Stats(facts.Select(f => f.FirstResponseCalendar)),
+        Stats(facts.Select(f => f.ResolutionBusiness)),
+        Stats(facts.Select(f => f.ResolutionCalendar)));
+
+    /// <summary>Average and median of the non-null durations; the median of an even count is the mean of the middle two.</summary>
+    public static DurationStats Stats(IEnumerable<Duration?> values)
+    {
+        var list = values.Where(v => v is not null).Select(v => v!.Value.ToInt64Nanoseconds()).Order().ToList();
+        if (list.Count == 0)
+        {
+            return new DurationStats(0, null, null);
+        }
+
+        var mid = list.Count / 2;
+        var median = list.Count % 2 == 1 ? list[mid] : (list[mid - 1] + (double)list[mid]) / 2;
+        return new DurationStats(list.Count, Seconds(list.Average(v => (double)v)), Seconds(median));
+    }
+
+    /// <summary>Report durations are whole seconds, half a second rounded up.</summary>
+    private static Duration Seconds(double nanoseconds) => Duration.FromSeconds(Math.Round(nanoseconds / 1e9, MidpointRounding.AwayFromZero));
+
+    /// <summary>Messages back and forth per case (null for no cases).</summary>
+    public static double? AverageExchanges(IReadOnlyCollection<CaseFact> facts) => facts.Count == 0 ? null : facts.Average(f => (double)f.Exchanges);
+
+    /// <summary>Compliance per group: Succeeded counts as met, Breached (fulfilled later or not) as breached; running and cancelled instances are left out.</summary>
+    public static IReadOnlyList<ComplianceRow> SlaCompliance(IEnumerable<SlaFact> instances, SlaGrouping by) =>
+        [.. instances
+            .Where(i => i.State is SlaState.Succeeded or SlaState.Breached)
+            .GroupBy(i => by switch
+            {
+                SlaGrouping.Metric => Camel(i.Metric.ToString()),
+                SlaGrouping.Policy => i.PolicyId.ToString(),
+                SlaGrouping.Team => i.TeamId?.ToString() ?? "none",
+                _ => i.OwnerId?.ToString() ?? "none",
+            })
+            .Select(g =>
+            {
+                var met = g.Count(i => i.State == SlaState.Succeeded);
+                var breached = g.Count(i => i.State == SlaState.Breached);
+                return new ComplianceRow(g.Key, met, breached, met + breached == 0 ? null : (double)met / (met + breached));
+            })
+            .OrderBy(r => r.Key, StringComparer.Ordinal)];
+
+    /// <summary>The breached instances, most recent breach first.</summary>
+    public static IReadOnlyList<SlaFact> Breaches(IEnumerable<SlaFact> instances) =>
+        [.. instances.Where(i => i.State == SlaState.Breached).OrderByDescending(i => i.BreachedAt).ThenBy(i => i.CaseNumber, StringComparer.Ordinal)];
+
+    /// <summary>The backlog age buckets, in calendar time since creation: under 1 day, 1–3 days, 3–7 days, 7–30 days, 30 days and more (lower bound inclusive).</summary>
+    public static readonly IReadOnlyList<(string Key, Duration From)> BacklogBuckets =
+    [
+        ("<1d", Duration.Zero),
+        ("1-3d", Duration.FromDays(1)),
+        ("3-7d", Duration.FromDays(3)),
+        ("7-30d", Duration.FromDays(7)),
+        (">=30d", Duration.FromDays(30)),
+    ];
+
+    /// <summary>Unresolved cases by age at <paramref name="now"/>; every bucket is listed, empty ones with 0.</summary>
+    public static IReadOnlyList<BacklogBucket> BacklogAge(IEnumerable<CaseFact> facts, Instant now)
+    {
+        var counts = new int[BacklogBuckets.Count];
+        foreach (var f in facts.Where(f => !f.IsResolved))
+        {
+            counts[BucketOf(now - f.CreatedAt)]++;
+        }
+
+        return [.. BacklogBuckets.Select((b, i) => new BacklogBucket(b.Key, counts[i]))];
+    }
+
+    /// <summary>The index in <see cref="BacklogBuckets"/> of a case of age <paramref name="age"/>.</summary>
+    public static int BucketOf(Duration age)
+    {
+        for (var i = BacklogBuckets.Count - 1; i > 0; i--)
+        {
+            if (age >= BacklogBuckets[i].From)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Of the cases resolved at least once (resolved now, or reopened), the share that was reopened.</summary>
+    public static RateResult ReopenRate(IEnumerable<CaseFact> facts)
+    {
+        var everResolved = facts.Where(f => f.IsResolved || f.Reopens > 0).ToList();
+        var reopened = everResolved.Count(f => f.Reopens > 0);
+        return new RateResult(reopened, everResolved.Count, everResolved.Count == 0 ? null : (double)reopened / everResolved.Count);
+    }
+
+    /// <summary>
+    /// The <paramref name="top"/> keys by count in the period, each with its count in the previous period and the change
+    /// ((now − before) ÷ before; null when there was none before). Ties are broken by key.
+    /// </summary>
+    public static IReadOnlyList<TopRow> Top(IEnumerable<string?> current, IEnumerable<string?> previous, int top)
+    {
+        var before = previous.Where(k => k is not null).GroupBy(k => k!).ToDictionary(g => g.Key, g => g.Count());
+        return [.. current.Where(k => k is not null).GroupBy(k => k!)
+            .Select(g => (Key: g.Key, Count: g.Count()))
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Key, StringComparer.Ordinal)
+            .Take(top)
+            .Select(x =>
+            {
+                var p = before.GetValueOrDefault(x.Key);
+                return new TopRow(x.Key, x.Count, p, p == 0 ? null : (double)(x.Count - p) / p);
+            })];
+    }
+}

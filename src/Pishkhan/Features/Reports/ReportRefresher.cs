@@ -1,0 +1,279 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Pishkhan.Calendar;
+using Pishkhan.Features.Calendars;
+using Pishkhan.Features.Cases;
+using Pishkhan.Features.Sla;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Features.Reports;
+
+/// <summary>What one catch-up did: rows rewritten, and whether it reached the end of the change feed.</summary>
+public sealed record CatchUpResult(int Written, bool CaughtUp);
+
+/// <summary>Where the roll-up stands: a rebuild in progress, and how many change marks are still to process.</summary>
+public sealed record ReportFreshness(bool Rebuilding, int Pending);
+
+/// <summary>
+/// Keeps <see cref="ReportCase"/> rows in step with the cases. Every case change leaves a <see cref="ReportDirtyCase"/>
+/// mark in its own transaction (<see cref="ReportChangeMarker"/>); a catch-up takes the oldest marks, recomputes those
+/// cases' rows from their whole history, and deletes exactly the marks it read. So an old case that changes (reopened,
+/// reassigned, a late reply) has its row rewritten and every period it counts in moves with it; nothing is added to or
+/// subtracted from a running total that could drift, and a crash between the two steps only means computing again.
+/// </summary>
+/// <remarks>
+/// Reports call a bounded catch-up before answering, so they include changes made a moment ago; the background worker
+/// does the rest. A change that does not touch the case itself — a calendar or SLA policy edit that changes business
+/// durations — needs <see cref="RebuildAsync"/> (admin: <c>POST /api/v1/reports/rebuild</c>), which marks every case
+/// and lets the worker recompute them in batches, reports answering meanwhile with <c>rebuilding: true</c>.
+/// </remarks>
+public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFactory, CalendarResolver calendars, TimeProvider clock) : IDisposable
+{
+    public const int BatchSize = 500;
+
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    public void Dispose() => _turn.Dispose();
+
+    /// <summary>
+    /// Recomputes the rows of marked cases, at most <paramref name="maxBatches"/> batches. Waits at most
+    /// <paramref name="wait"/> for another catch-up in this process to finish (then answers null: that one is on it).
+    /// </summary>
+    public async Task<CatchUpResult?> CatchUpAsync(int maxBatches, TimeSpan wait, CancellationToken ct = default)
+    {
+        if (!await _turn.WaitAsync(wait, ct))
+        {
+            return null;
+        }
+
+        try
+        {
+            var written = 0;
+            for (var batch = 0; batch < maxBatches; batch++)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var marks = await db.Set<ReportDirtyCase>().AsNoTracking().OrderBy(d => d.Id).Take(BatchSize).ToListAsync(ct);
+                if (marks.Count == 0)
+                {
+                    // Read before writing: most catch-ups find nothing to do, and a write would queue behind other writers.
+                    if (await db.Set<ReportState>().AnyAsync(s => s.RebuildStartedAt != null, ct))
+                    {
+                        await db.Set<ReportState>().Where(s => s.RebuildStartedAt != null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RebuildStartedAt, (DateTime?)null), ct);
+                    }
+
+                    return new CatchUpResult(written, true);
+                }
+
+                written += await RecomputeAsync([.. marks.Select(m => m.CaseId).Distinct()], ct);
+                var ids = marks.Select(m => m.Id).ToList();
+                await db.Set<ReportDirtyCase>().Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+            }
+
+            return new CatchUpResult(written, false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>Marks every case for recomputation; the worker carries it out in batches (progress: <see cref="FreshnessAsync"/>).</summary>
+    public async Task<ReportFreshness> RebuildAsync(CancellationToken ct = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO \"ReportDirtyCases\" (\"CaseId\") SELECT \"Id\" FROM \"Cases\"", ct);
+            var state = await db.Set<ReportState>().FirstOrDefaultAsync(ct);
+            if (state is null)
+            {
+                state = new ReportState();
+                db.Add(state);
+            }
+
+            state.RebuildStartedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        return await FreshnessAsync(ct);
+    }
+
+    public async Task<ReportFreshness> FreshnessAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rebuilding = await db.Set<ReportState>().AnyAsync(s => s.RebuildStartedAt != null, ct);
+        var pending = await db.Set<ReportDirtyCase>().CountAsync(ct);
+        return new ReportFreshness(rebuilding, pending);
+    }
+
+    /// <summary>Computes and writes the rows of these cases from their history; one transaction per batch.</summary>
+    public async Task<int> RecomputeAsync(IReadOnlyCollection<Guid> caseIds, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var defaultCalendar = await calendars.DefaultAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var statuses = await db.CaseStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Category, ct);
+        var waiting = statuses.Where(s => s.Value == StatusCategory.Waiting).Select(s => s.Key).ToHashSet();
+        var cases = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id))
+            .Select(c => new
+            {
+                c.Id,
+                c.CreatedAt,
+                c.UpdatedAt,
+                c.Version,
+                c.Channel,
+                c.CategoryId,
+                c.Product,
+                c.Priority,
+                c.TeamId,
+                c.OwnerId,
+                c.QueueId,
+                c.StatusId,
+                c.FirstResponseAt,
+                c.ResolvedAt,
+                c.ClosedAt,
+            })
+            .ToListAsync(ct);
+        var audits = (await db.AuditEntries.AsNoTracking()
+                .Where(a => a.EntityType == nameof(Case) && a.Field == "statusId" && caseIds.Contains(a.EntityId))
+                .Select(a => new { a.EntityId, a.At, a.Id, a.OldValue, a.NewValue })
+                .ToListAsync(ct))
+            .ToLookup(a => a.EntityId);
+        var messages = (await db.TimelineEntries.AsNoTracking()
+                .Where(t => caseIds.Contains(t.CaseId) && ((t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage))
+                .Select(t => new { t.CaseId, t.Kind, t.CreatedAt })
+                .ToListAsync(ct))
+            .ToLookup(t => t.CaseId);
+        var instances = (await db.SlaInstances.AsNoTracking()
+                .Where(i => caseIds.Contains(i.CaseId) && i.State != SlaState.Cancelled)
+                .Select(i => new { i.CaseId, i.PolicyId, i.CalendarId, i.AppliedAt })
+                .ToListAsync(ct))
+            .ToLookup(i => i.CaseId);
+        var policies = await db.SlaPolicies.AsNoTracking().Select(p => new { p.Id, p.Is24x7, p.PauseStatusIds }).ToDictionaryAsync(p => p.Id, ct);
+        var calendarCache = new Dictionary<Guid, BusinessCalendar>();
+        var existing = await db.Set<ReportCase>().Where(r => caseIds.Contains(r.CaseId)).ToDictionaryAsync(r => r.CaseId, ct);
+
+        foreach (var c in cases)
+        {
+            bool Resolved(Guid id) => statuses.TryGetValue(id, out var category) && category >= StatusCategory.Resolved;
+            var trail = audits[c.Id].OrderBy(a => a.At).ThenBy(a => a.Id).ToList();
+            var initial = trail.Count > 0 && Guid.TryParse(trail[0].OldValue, out var first) ? first : c.StatusId;
+            var changes = new List<SlaStatusChange> { new(ToInstant(c.CreatedAt), initial, Resolved(initial)) };
+            foreach (var a in trail)
+            {
+                if (Guid.TryParse(a.NewValue, out var id))
+                {
+                    changes.Add(new SlaStatusChange(ToInstant(a.At), id, Resolved(id)));
+                }
+            }
+
+            var own = messages[c.Id].ToList();
+            var history = new SlaHistory(
+                ToInstant(c.CreatedAt),
+                changes,
+                [.. own.Where(m => m.Kind == TimelineKind.OutboundMessage).Select(m => ToInstant(m.CreatedAt))],
+                [.. own.Where(m => m.Kind == TimelineKind.InboundMessage).Select(m => ToInstant(m.CreatedAt))]);
+
+            // The business clock of the case's SLA policy when it has one (so reports agree with its timers), else the default calendar.
+            var applied = instances[c.Id].OrderByDescending(i => i.AppliedAt).FirstOrDefault();
+            var policy = applied is not null && policies.TryGetValue(applied.PolicyId, out var p) ? p : null;
+            var calendar = defaultCalendar.Calendar;
+            if (policy is { Is24x7: true })
+            {
+                calendar = SlaClock.AllDay;
+            }
+            else if (applied?.CalendarId is { } calendarId && calendarId != defaultCalendar.Id)
+            {
+                if (!calendarCache.TryGetValue(calendarId, out var found))
+                {
+                    found = (await calendars.ForCalendarAsync(calendarId, ct))?.Calendar ?? defaultCalendar.Calendar;
+                    calendarCache[calendarId] = found;
+                }
+
+                calendar = found;
+            }
+
+            var pauses = policy?.PauseStatusIds is { } json ? JsonSerializer.Deserialize<List<Guid>>(json, SlaPolicy.JsonOptions)?.ToHashSet() ?? waiting : waiting;
+            var durations = CaseClock.Measure(history, calendar, pauses, ToInstant(now));
+
+            if (!existing.TryGetValue(c.Id, out var row))
+            {
+                row = new ReportCase { CaseId = c.Id };
+                db.Add(row);
+            }
+
+            row.CreatedAt = c.CreatedAt;
+            row.Channel = c.Channel;
+            row.CategoryId = c.CategoryId;
+            row.Product = c.Product;
+            row.Priority = c.Priority;
+            row.TeamId = c.TeamId;
+            row.OwnerId = c.OwnerId;
+            row.QueueId = c.QueueId;
+            row.PolicyId = applied?.PolicyId;
+            row.Status = statuses.GetValueOrDefault(c.StatusId, StatusCategory.Open);
+            row.FirstResponseAt = c.FirstResponseAt;
+            row.ResolvedAt = row.Status >= StatusCategory.Resolved ? c.ResolvedAt ?? c.ClosedAt : null;
+            row.FirstResponseBusinessSeconds = Seconds(durations.FirstResponse);
+            row.ResolutionBusinessSeconds = row.ResolvedAt is null ? null : Seconds(durations.Resolution);
+            row.Exchanges = own.Count;
+            row.Reopens = durations.Reopens;
+            row.CaseVersion = c.Version;
+            row.CaseUpdatedAt = c.UpdatedAt;
+            row.ComputedAt = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node inserted one of these rows first; its row is as good as ours, and the next catch-up checks it.
+            return 0;
+        }
+
+        return cases.Count;
+    }
+
+    private static long? Seconds(Duration? d) => d is { } x ? (long)Math.Round(x.TotalSeconds, MidpointRounding.AwayFromZero) : null;
+
+    private static Instant ToInstant(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+}
+
+/// <summary>Keeps the report roll-up current in the background (and carries out a rebuild), every few seconds.</summary>
+public sealed class ReportWorker(ReportRefresher refresher, ILogger<ReportWorker> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Short turns, so a report's own catch-up never waits long behind a rebuild.
+                var result = await refresher.CatchUpAsync(10, Timeout.InfiniteTimeSpan, stoppingToken);
+                if (result is { CaughtUp: false })
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Report roll-up catch-up failed; retrying in {Interval}.", Interval);
+            }
+
+            try
+            {
+                await Task.Delay(Interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
