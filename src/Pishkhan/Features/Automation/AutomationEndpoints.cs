@@ -14,7 +14,17 @@ public static class AutomationServices
     {
         services.Configure<AutomationOptions>(configuration.GetSection("Pishkhan:Automation"));
         services.AddHttpClient(WorkflowSteps.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton<ISmsSender, LoggingSmsSender>();
+        services.Configure<SmsOptions>(configuration.GetSection("Pishkhan:Sms"));
+        services.AddHttpClient(KavenegarSmsSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        if (string.Equals(configuration["Pishkhan:Sms:Provider"], "kavenegar", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<ISmsSender, KavenegarSmsSender>();
+        }
+        else
+        {
+            services.AddSingleton<ISmsSender, LoggingSmsSender>();
+        }
+
         services.AddSingleton<WorkflowSteps>();
         services.AddSingleton<AutomationEngine>();
         services.AddSingleton<WorkflowAdmin>();
