@@ -92,6 +92,8 @@ public sealed class MailboxApiTests(MailServers servers, EmailApp fixture) : ICl
         {
             _ = run1.Server;
             await EmailKit.InboundAsync(run1, mailbox.Id, 2);
+            // The checkpoint follows each message; stopping before it would be the crash case, tested elsewhere.
+            await EmailKit.EventuallyAsync(run1, db => db.Set<Mailbox>().Where(m => m.Id == mailbox.Id).Select(m => m.LastUid).SingleAsync(), uid => uid == 2, "the checkpoint at 2");
         }
 
         Assert.Equal(2, await owner.WithDbAsync(db => db.Set<Mailbox>().Where(m => m.Id == mailbox.Id).Select(m => m.LastUid).SingleAsync()));

@@ -111,7 +111,8 @@ public sealed class WorkflowRun
 /// <summary>The log of a run: the trigger, the conditions, then each step's attempt with its outcome, output and duration.</summary>
 public sealed class WorkflowRunLog
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    /// <summary>Increasing within the process, so lines written at the same instant read back in the order written.</summary>
+    public Guid Id { get; set; } = IncreasingIds.Next();
     public Guid RunId { get; set; }
     public string StepId { get; set; } = "";
     public string StepType { get; set; } = "";
@@ -121,6 +122,36 @@ public sealed class WorkflowRunLog
     public string? Error { get; set; }
     public DateTime At { get; set; }
     public double DurationMs { get; set; }
+}
+
+/// <summary>
+/// Version-7 ids that only increase within this process: <see cref="Guid.CreateVersion7()"/> is random within a
+/// millisecond, so two log lines of one tick would sort by chance. Both databases order ids by their big-endian bytes,
+/// which is the order <see cref="Guid.CompareTo(Guid)"/> uses.
+/// </summary>
+internal static class IncreasingIds
+{
+    private static readonly Lock Gate = new();
+    private static Guid _last;
+
+    public static Guid Next()
+    {
+        lock (Gate)
+        {
+            var id = Guid.CreateVersion7();
+            if (id.CompareTo(_last) <= 0)
+            {
+                var bytes = _last.ToByteArray(bigEndian: true);
+                for (var i = bytes.Length - 1; i >= 0 && ++bytes[i] == 0; i--)
+                {
+                }
+
+                id = new Guid(bytes, bigEndian: true);
+            }
+
+            return _last = id;
+        }
+    }
 }
 
 public enum ApprovalStatus
