@@ -11,7 +11,10 @@ namespace Pishkhan.Features.Notifications;
 /// </summary>
 public static class NotificationEndpoints
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services) => services.AddSingleton<NotificationInbox>();
+    public static IServiceCollection AddNotifications(this IServiceCollection services) => services
+        .AddSingleton<NotificationInbox>()
+        .AddSingleton<NotificationMailer>()
+        .AddHostedService<NotificationMailerWorker>();
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
