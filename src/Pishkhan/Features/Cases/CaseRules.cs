@@ -1,3 +1,5 @@
+using Pishkhan.Platform.Api;
+
 namespace Pishkhan.Features.Cases;
 
 /// <summary>Limits and defaults every write path of a case applies alike.</summary>
@@ -73,6 +75,27 @@ public static class CaseRules
     public static bool TryParse<TEnum>(string? value, out TEnum result)
         where TEnum : struct, Enum =>
         Enum.TryParse(value, ignoreCase: true, out result) && Enum.IsDefined(result) && !int.TryParse(value, out _);
+
+    /// <summary>
+    /// <paramref name="value"/> as <typeparamref name="TEnum"/>; empty gives <paramref name="fallback"/>, and anything
+    /// else not a name of it adds an error on <paramref name="field"/> listing the allowed names.
+    /// </summary>
+    public static TEnum ParseOrDefault<TEnum>(FieldErrors errors, string field, string? value, TEnum fallback)
+        where TEnum : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (TryParse<TEnum>(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors.Add(field, $"'{value}' is not a valid {field}; use one of: {Allowed<TEnum>()}.");
+        return fallback;
+    }
 
     public static string Allowed<TEnum>()
         where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]));

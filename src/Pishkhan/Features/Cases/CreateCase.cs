@@ -58,11 +58,11 @@ public sealed class CreateCase(
         errors.MaxLength("subject", request.Subject?.Trim(), CaseRules.SubjectMaxLength);
         errors.MaxLength("description", request.Description, CaseRules.DescriptionMaxLength);
         errors.MaxLength("product", request.Product, 200);
-        var channel = ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
+        var channel = CaseRules.ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
         var matrix = await matrices.CurrentAsync(ct);
         var urgency = ParseLevel(errors, "urgency", request.Urgency, matrix.Urgency);
         var impact = ParseLevel(errors, "impact", request.Impact, matrix.Impact);
-        Priority? requestedPriority = string.IsNullOrWhiteSpace(request.Priority) ? null : ParseOrDefault(errors, "priority", request.Priority, Priority.Medium);
+        Priority? requestedPriority = string.IsNullOrWhiteSpace(request.Priority) ? null : CaseRules.ParseOrDefault(errors, "priority", request.Priority, Priority.Medium);
         var (priority, priorityOverridden) = Triage.CasePriority.OnCreate(matrix, urgency, impact, requestedPriority);
         if (priorityOverridden && !Triage.CasePriority.MayOverride(actor))
         {
@@ -237,23 +237,6 @@ public sealed class CreateCase(
 
         errors.Add(field, $"'{value}' is not a valid {field}; use one of: {string.Join(", ", axis.Select(l => Triage.PriorityMatrix.Key(l.Level)))}.");
         return Triage.PriorityMatrix.MiddleOf(axis);
-    }
-
-    private static TEnum ParseOrDefault<TEnum>(FieldErrors errors, string field, string? value, TEnum fallback)
-        where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (CaseRules.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-
-        errors.Add(field, $"'{value}' is not a valid {field}; use one of: {CaseRules.Allowed<TEnum>()}.");
-        return fallback;
     }
 }
 

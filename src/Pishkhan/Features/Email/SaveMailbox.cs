@@ -104,9 +104,9 @@ public sealed class SaveMailbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
             errors.Required("imapPassword", request.ImapPassword);
         }
 
-        var imapSecurity = ParseEnum(errors, "imapSecurity", request.ImapSecurity, MailSecurity.SslOnConnect);
-        var smtpSecurity = ParseEnum(errors, "smtpSecurity", request.SmtpSecurity, MailSecurity.StartTls);
-        var closedReply = ParseEnum(errors, "closedCaseReply", request.ClosedCaseReply, Email.ClosedCaseReply.Reopen);
+        var imapSecurity = CaseRules.ParseOrDefault(errors, "imapSecurity", request.ImapSecurity, MailSecurity.SslOnConnect);
+        var smtpSecurity = CaseRules.ParseOrDefault(errors, "smtpSecurity", request.SmtpSecurity, MailSecurity.StartTls);
+        var closedReply = CaseRules.ParseOrDefault(errors, "closedCaseReply", request.ClosedCaseReply, Email.ClosedCaseReply.Reopen);
         errors.MaxLength("signature", request.Signature, 2000);
         errors.MaxLength("outOfHoursTemplateEn", request.OutOfHoursTemplateEn, 4000);
         errors.MaxLength("outOfHoursTemplateFa", request.OutOfHoursTemplateFa, 4000);
@@ -241,23 +241,6 @@ public sealed class SaveMailbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
         {
             errors.Add(field, $"'{field}' must be between 1 and 65535; {port} is not a port.");
         }
-    }
-
-    private static TEnum ParseEnum<TEnum>(FieldErrors errors, string field, string? value, TEnum fallback)
-        where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (CaseRules.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-
-        errors.Add(field, $"'{value}' is not a valid {field}; use one of: {CaseRules.Allowed<TEnum>()}.");
-        return fallback;
     }
 }
 
