@@ -18,6 +18,7 @@ using Pishkhan.Features.Identity;
 using Pishkhan.Features.Knowledge;
 using Pishkhan.Features.Knowledge.Search;
 using Pishkhan.Features.Notifications;
+using Pishkhan.Features.Portal;
 using Pishkhan.Features.Reports;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Sla;
@@ -132,6 +133,7 @@ builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:Inde
 builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddReports();
+builder.Services.AddPortal();
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -192,6 +194,7 @@ app.MapNotificationEndpoints();
 app.MapEmailEndpoints();
 app.MapAutomationEndpoints();
 app.MapReportEndpoints();
+app.MapPortal();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
