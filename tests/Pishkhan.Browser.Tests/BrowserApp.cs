@@ -35,6 +35,9 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser did not start.");
 
+    /// <summary>The running app's services, for test set-up a user would do through admin pages (e.g. a mailbox).</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app did not start.");
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -85,13 +88,18 @@ public sealed class BrowserApp : IAsyncLifetime, IDisposable
     public void Dispose() => _factory?.Dispose();
 
     /// <summary>A fresh context (own cookies) with a desktop viewport and English as the browser language.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(1366, 900);
+
+    /// <summary>A fresh context of the given viewport (375 wide: a phone).</summary>
+    public async Task<IPage> NewPageAsync(int width, int height, string locale = "en-US")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
-            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = locale,
+            IsMobile = width < 600,
+            HasTouch = width < 600,
         });
         // Generous: CI shares 2 cores between the app, Chromium and the other test assemblies running in parallel.
         context.SetDefaultTimeout(30_000);

@@ -24,7 +24,7 @@ public sealed class PortalAccountTests : IDisposable
         var response = await PortalKit.PostFormAsync(client, "/portal/signup", "/portal/account/signup",
             new() { ["name"] = "Sara Ahmadi", ["email"] = email.ToUpperInvariant(), ["password"] = "a-good-password" });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/portal/signup?sent=1", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith("/portal/signup?sent=true", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
 
         var account = await _app.WithDbAsync(db => db.Set<PortalAccount>().Include(a => a.Contact).SingleAsync(a => a.Email == email));
         Assert.Null(account.EmailConfirmedAt);
@@ -38,14 +38,14 @@ public sealed class PortalAccountTests : IDisposable
         Assert.StartsWith("/portal/verify?token=", link, StringComparison.Ordinal);
         var verified = await client.GetAsync(link);
         Assert.Equal(HttpStatusCode.Redirect, verified.StatusCode);
-        Assert.Equal("/portal/cases?welcome=1", verified.Headers.Location?.OriginalString);
+        Assert.Equal("/portal/cases?welcome=true", verified.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/portal/api/cases")).StatusCode);
         Assert.NotNull(await _app.WithDbAsync(db => db.Set<PortalAccount>().Where(a => a.Email == email).Select(a => a.EmailConfirmedAt).SingleAsync()));
 
         // Signing up again with the address: the same answer, no second account, and the owner is told by email.
         var again = await PortalKit.PostFormAsync(_app.AnonymousClient(), "/portal/signup", "/portal/account/signup",
             new() { ["name"] = "Someone else", ["email"] = email, ["password"] = "another-password" });
-        Assert.StartsWith("/portal/signup?sent=1", again.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith("/portal/signup?sent=true", again.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.Equal(1, await _app.WithDbAsync(db => db.Set<PortalAccount>().CountAsync(a => a.Email == email)));
         var mails = await _app.WithDbAsync(db => db.Set<OutboundEmail>().Where(o => o.To == email).OrderBy(o => o.CreatedAt).Select(o => o.Subject).ToListAsync());
         Assert.Equal(2, mails.Count);
@@ -73,7 +73,7 @@ public sealed class PortalAccountTests : IDisposable
         // A filled honeypot: the same friendly answer, nothing stored.
         var bot = await PortalKit.PostFormAsync(_app.AnonymousClient(), "/portal/signup", "/portal/account/signup",
             new() { ["name"] = "Bot", ["email"] = "bot@spam.test", ["password"] = "bot-password", ["website"] = "http://spam.test" });
-        Assert.StartsWith("/portal/signup?sent=1", bot.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith("/portal/signup?sent=true", bot.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<PortalAccount>().CountAsync()));
     }
 
@@ -122,10 +122,10 @@ public sealed class PortalAccountTests : IDisposable
         var oldSession = await PortalKit.SignInAsync(_app, email);
         var client = _app.AnonymousClient();
         var asked = await PortalKit.PostFormAsync(client, "/portal/forgot", "/portal/account/forgot", new() { ["email"] = email });
-        Assert.Equal("/portal/forgot?sent=1", asked.Headers.Location?.OriginalString);
+        Assert.Equal("/portal/forgot?sent=true", asked.Headers.Location?.OriginalString);
         // An unknown address gets the same answer and no email.
         var unknown = await PortalKit.PostFormAsync(client, "/portal/forgot", "/portal/account/forgot", new() { ["email"] = "nobody@customer.test" });
-        Assert.Equal("/portal/forgot?sent=1", unknown.Headers.Location?.OriginalString);
+        Assert.Equal("/portal/forgot?sent=true", unknown.Headers.Location?.OriginalString);
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<OutboundEmail>().CountAsync(o => o.To == "nobody@customer.test")));
 
         var link = await PortalKit.LinkMailedToAsync(_app, email);

@@ -133,12 +133,12 @@ public static class PortalSetup
             if (!string.IsNullOrEmpty(website))
             {
                 // The honeypot: people never see the field, bots fill it in. They get the same answer and nothing happens.
-                return Results.LocalRedirect("/portal/signup?sent=1");
+                return Results.LocalRedirect("/portal/signup?sent=true");
             }
 
             var outcome = await accounts.SignUpAsync(name, email, password, Language(http), BaseUrl(http), http.RequestAborted);
             return outcome.Succeeded
-                ? Results.LocalRedirect($"/portal/signup?sent=1&email={Uri.EscapeDataString(email ?? "")}")
+                ? Results.LocalRedirect($"/portal/signup?sent=true&email={Uri.EscapeDataString(email ?? "")}")
                 : Results.LocalRedirect($"/portal/signup?errors={Uri.EscapeDataString(string.Join(',', outcome.Errors.Select(e => $"{e.Key}:{e.Value}")))}{back}");
         }).RequireRateLimiting(AuthLimit);
 
@@ -151,13 +151,13 @@ public static class PortalSetup
             }
 
             await SignInAsync(http, accounts, outcome.Account!);
-            return Results.LocalRedirect("/portal/cases?welcome=1");
+            return Results.LocalRedirect("/portal/cases?welcome=true");
         }).RequireRateLimiting(AuthLimit);
 
         group.MapPost("/account/forgot", async ([FromForm] string? email, PortalAccounts accounts, HttpContext http) =>
         {
             var outcome = await accounts.SendLinkAsync(PortalTokenKind.Reset, email, Language(http), BaseUrl(http), http.RequestAborted);
-            return Results.LocalRedirect(outcome.Succeeded ? "/portal/forgot?sent=1" : $"/portal/forgot?error={outcome.Errors.Values.First()}&email={Uri.EscapeDataString(email ?? "")}");
+            return Results.LocalRedirect(outcome.Succeeded ? "/portal/forgot?sent=true" : $"/portal/forgot?error={outcome.Errors.Values.First()}&email={Uri.EscapeDataString(email ?? "")}");
         }).RequireRateLimiting(AuthLimit);
 
         group.MapPost("/account/reset", async ([FromForm] string? token, [FromForm] string? password, PortalAccounts accounts, HttpContext http) =>
@@ -175,7 +175,7 @@ public static class PortalSetup
         group.MapPost("/account/magic-link", async ([FromForm] string? email, PortalAccounts accounts, HttpContext http) =>
         {
             var outcome = await accounts.SendLinkAsync(PortalTokenKind.MagicLink, email, Language(http), BaseUrl(http), http.RequestAborted);
-            return Results.LocalRedirect(outcome.Succeeded ? "/portal/login?linkSent=1" : $"/portal/login?error={outcome.Errors.Values.First()}&email={Uri.EscapeDataString(email ?? "")}");
+            return Results.LocalRedirect(outcome.Succeeded ? "/portal/login?linkSent=true" : $"/portal/login?error={outcome.Errors.Values.First()}&email={Uri.EscapeDataString(email ?? "")}");
         }).RequireRateLimiting(AuthLimit);
 
         group.MapPost("/account/magic", async ([FromForm] string? token, PortalAccounts accounts, HttpContext http) =>
