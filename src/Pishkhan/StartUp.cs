@@ -60,6 +60,7 @@ internal static class StartUp
             if (seeded)
             {
                 lines.Add("  Demo data: 200 cases, 50 contacts; agents such as sara@pishkhan.local use the same password.");
+                lines.Add("  Portal:    /portal (customers); customer1@example.com uses the same password.");
             }
 
             Console.WriteLine(string.Join(Environment.NewLine, lines) + Environment.NewLine);

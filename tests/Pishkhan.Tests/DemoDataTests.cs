@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pishkhan.Features.Cases;
@@ -26,6 +27,11 @@ public sealed class DemoDataTests : IDisposable
 
         // A demo agent signs in with the admin's password, as the start-up banner says.
         await _app.LoginAsync("sara@pishkhan.local");
+
+        // So does the demo's first customer in the portal, as its organisation's admin.
+        var customer = await Portal.PortalKit.SignInAsync(_app, "customer1@example.com", PishkhanAppFactory.Password);
+        var seen = await customer.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/portal/api/cases");
+        Assert.NotEmpty(seen!);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class PortalCaseTests : IDisposable
     [Fact]
     public async Task A_customer_opens_a_request_with_a_file_sees_the_agents_reply_and_closes_and_reopens_it()
     {
+        await PortalKit.AddMailboxAsync(_app);
         var (contactId, email) = await PortalKit.CreateCustomerAsync(_app, "Sara Ahmadi");
         var customer = await PortalKit.SignInAsync(_app, email);
         var formId = Guid.NewGuid();
@@ -49,6 +50,11 @@ public sealed class PortalCaseTests : IDisposable
         Assert.Contains($"/portal/api/attachments/{file.Id}", page, StringComparison.Ordinal);
         var detail = await customer.GetFromJsonAsync<JsonElement>($"/portal/api/cases/{caseId}");
         Assert.Equal(2, detail.GetProperty("messages").GetArrayLength());
+
+        // The answer is emailed too, with the case token, so answering the email threads back onto this request.
+        var mailed = await _app.WithDbAsync(db => db.Set<Pishkhan.Features.Email.OutboundEmail>().SingleAsync(o => o.CaseId == caseId && o.To == email));
+        Assert.Contains($"[#{stored.Number}]", mailed.Subject, StringComparison.Ordinal);
+        Assert.Contains("Please restart the printer.", mailed.TextBody, StringComparison.Ordinal);
 
         // The customer answers with a file; then closes the request, and opens it again.
         var replied = await PortalKit.PostPageFormAsync(customer, $"/portal/cases/{caseId}", "portal-reply", new() { ["body"] = "Restarted, still broken." }, ("log.txt", Encoding.UTF8.GetBytes("error 42\n")));

@@ -132,6 +132,29 @@ public sealed class DemoData(IDbContextFactory<PishkhanDbContext> dbFactory, Use
         db.Contacts.AddRange(contacts);
         await db.SaveChangesAsync(ct);
 
+        // The first contact can try the customer portal at once (same password as the demo agents); their account's
+        // organisation admin sees the whole organisation's requests. Billing › Invoices asks for the invoice number.
+        contacts[0].IsPortalOrganisationAdmin = true;
+        var portal = new Portal.PortalAccount { ContactId = contacts[0].Id, Email = contacts[0].Emails.First(), EmailConfirmedAt = now, CreatedAt = now };
+        portal.PasswordHash = new PasswordHasher<Portal.PortalAccount>().HashPassword(portal, password);
+        db.Add(portal);
+        var invoices = await db.Categories.FirstOrDefaultAsync(c => c.Name == "Billing › Invoices", ct);
+        if (invoices is not null)
+        {
+            db.Add(new Portal.PortalForm
+            {
+                CategoryId = invoices.Id,
+                Intro = "Please have the invoice at hand.",
+                IntroFa = "لطفاً صورتحساب را در دسترس داشته باشید.",
+                Fields = System.Text.Json.JsonSerializer.Serialize(
+                    new List<Portal.PortalField> { new("invoiceNumber", "Invoice number", "شماره صورتحساب", Portal.PortalFieldType.Number, Required: true) },
+                    Portal.PortalForm.JsonOptions),
+                UpdatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+
         var statuses = await db.CaseStatuses.OrderBy(s => s.Position).ToListAsync(ct);
         var done = statuses.Where(s => s.Category >= StatusCategory.Resolved).ToList();
         var active = statuses.Except(done).ToList();

@@ -102,6 +102,12 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
     /// </summary>
     public async Task OnPublicReplyAsync(PishkhanDbContext db, Case entity, TimelineEntry entry, Actor actor, CancellationToken ct)
     {
+        if (entity.Channel == CaseChannel.Portal)
+        {
+            await OnPortalReplyAsync(db, entity, entry, actor, ct);
+            return;
+        }
+
         if (entity.Channel != CaseChannel.Email)
         {
             return;
@@ -125,6 +131,26 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
         var signature = mailbox.Signature.Replace("{agent}", actor.Name, StringComparison.Ordinal).Replace("{mailbox}", mailbox.Name, StringComparison.Ordinal);
         var body = string.IsNullOrWhiteSpace(signature) ? entry.Body : $"{entry.Body}\n\n{signature}";
         var subject = InboundParser.WithCaseToken(EmailIntake.ReplySubject(string.IsNullOrWhiteSpace(last.Subject) ? entity.Subject : last.Subject), entity.Number);
+        var row = Add(db, mailbox, new OutgoingEmail(to, subject, body, entity.Id, entity.ContactId), await ReferencesAsync(db, entity.Id, ct), isAutoReply: false, entry.CreatedAt);
+        row.TimelineEntryId = entry.Id;
+    }
+
+    /// <summary>
+    /// A portal request's answer also goes to the customer's email (from the first active mailbox), with the case token in
+    /// the subject: they need not watch the portal, and answering the email threads back onto the same case.
+    /// </summary>
+    private static async Task OnPortalReplyAsync(PishkhanDbContext db, Case entity, TimelineEntry entry, Actor actor, CancellationToken ct)
+    {
+        var mailbox = await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+        var to = await db.ContactChannels.Where(c => c.ContactId == entity.ContactId && c.Kind == ContactChannelKind.Email).OrderBy(c => c.Value).Select(c => c.Value).FirstOrDefaultAsync(ct);
+        if (mailbox is null || to is null)
+        {
+            return;
+        }
+
+        var signature = mailbox.Signature.Replace("{agent}", actor.Name, StringComparison.Ordinal).Replace("{mailbox}", mailbox.Name, StringComparison.Ordinal);
+        var body = string.IsNullOrWhiteSpace(signature) ? entry.Body : $"{entry.Body}\n\n{signature}";
+        var subject = InboundParser.WithCaseToken(EmailIntake.ReplySubject(entity.Subject), entity.Number);
         var row = Add(db, mailbox, new OutgoingEmail(to, subject, body, entity.Id, entity.ContactId), await ReferencesAsync(db, entity.Id, ct), isAutoReply: false, entry.CreatedAt);
         row.TimelineEntryId = entry.Id;
     }
