@@ -50,5 +50,6 @@ internal static class AutomationTexts
         ["workflows.status.Failed"] = ("Failed", "ناموفق"),
         ["workflows.status.Skipped"] = ("Skipped", "ردشده"),
         ["workflows.status.Stopped"] = ("Stopped (loop protection)", "متوقف (محافظت از حلقه)"),
+        ["workflows.status.Rejected"] = ("Rejected the change (validation rule)", "تغییر را نپذیرفت (قاعدهٔ اعتبارسنجی)"),
     };
 }

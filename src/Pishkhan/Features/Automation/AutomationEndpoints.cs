@@ -29,6 +29,7 @@ public static class AutomationServices
         services.AddSingleton<AutomationEngine>();
         services.AddSingleton<WorkflowAdmin>();
         services.AddSingleton<Approvals>();
+        services.AddSingleton<RealtimeAutomation>();
         services.AddSingleton<TemplateAdmin>();
         services.AddHostedService<AutomationWorker>();
         return services;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using Cronos;
@@ -47,8 +46,6 @@ public sealed class AutomationEngine(
     public const int BatchSize = 100;
     public const int MaxStepsPerClaim = 100;
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-
-    private readonly ConcurrentDictionary<Guid, WorkflowDefinition> _definitions = new();
 
     public string Owner { get; } = $"{Guid.NewGuid():N}/{Environment.ProcessId}" is var owner && owner.Length > 100 ? owner[..100] : owner;
 
@@ -101,8 +98,7 @@ public sealed class AutomationEngine(
         return total;
     }
 
-    internal WorkflowDefinition DefinitionOf(WorkflowVersion version) =>
-        _definitions.GetOrAdd(version.Id, _ => WorkflowDefinition.FromJson(version.Definition));
+    internal static WorkflowDefinition DefinitionOf(WorkflowVersion version) => CompiledWorkflow.Of(version).Definition;
 
     private DateTime Now()
     {
@@ -159,6 +155,11 @@ public sealed class AutomationEngine(
                 var version = versions[workflow.CurrentVersionId];
                 var definition = DefinitionOf(version);
                 var trigger = definition.Trigger!;
+                if (definition.IsRealtime)
+                {
+                    continue; // ran inside the change's own transaction (RealtimeAutomation)
+                }
+
                 if (ev.OriginWorkflowId == workflow.Id && !trigger.IncludeOwnChanges)
                 {
                     continue; // a workflow is not re-triggered by its own changes unless it says so
@@ -282,7 +283,7 @@ public sealed class AutomationEngine(
         return (business < NodaTime.Duration.Zero ? calendar.Calendar.Subtract(instant, -business) : calendar.Calendar.Add(instant, business)).ToDateTimeUtc();
     }
 
-    private static async Task<Dictionary<string, FieldChange>> EnrichAsync(PishkhanDbContext db, Dictionary<string, FieldChange> changes, CancellationToken ct)
+    internal static async Task<Dictionary<string, FieldChange>> EnrichAsync(PishkhanDbContext db, Dictionary<string, FieldChange> changes, CancellationToken ct)
     {
         if (!changes.TryGetValue("statusId", out var status))
         {
