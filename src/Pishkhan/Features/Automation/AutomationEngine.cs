@@ -630,7 +630,7 @@ public sealed class AutomationEngine(
         OldValue = run.Id.ToString(),
         NewValue = run.Status.ToString().ToLowerInvariant(),
         Body = body,
-        AuthorName = WorkflowSteps.AuthorName,
+        AuthorName = $"{WorkflowSteps.AuthorName}: {run.WorkflowName}",
         CreatedAt = now,
     });
 
