@@ -459,8 +459,7 @@ public sealed class AutomationEngine(
         }
 
         db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {run.WorkflowName}" };
-        var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == run.WorkflowVersionId, ct);
-        var definition = DefinitionOf(version);
+        var definition = await CompiledWorkflow.OfAsync(db, run.WorkflowVersionId, ct);
         var record = await RecordAccess.LoadAsync(db, run.RecordType, run.RecordId, ct);
         if (record is null && run.Trigger == TriggerTypes.Deleted)
         {
@@ -736,17 +735,33 @@ public static class TriggerMatcher
         switch (trigger.Type)
         {
             case TriggerTypes.Updated when eventKind == TriggerTypes.Updated:
-                var fields = trigger.Fields is { Count: > 0 } f ? f : null;
-                if (fields is not null && !fields.Any(changes.ContainsKey))
+                if (trigger.Fields is not { Count: > 0 } fields)
                 {
-                    return false;
+                    return FromTo(trigger, null, changes);
                 }
 
-                return FromTo(trigger, fields?.FirstOrDefault(changes.ContainsKey), changes);
+                // The first listed field that changed is the one from / to compare (plain loops: this runs per workflow per change).
+                foreach (var field in fields)
+                {
+                    if (changes.ContainsKey(field))
+                    {
+                        return FromTo(trigger, field, changes);
+                    }
+                }
+
+                return false;
             case TriggerTypes.StatusChanged when eventKind == TriggerTypes.Updated:
                 return changes.ContainsKey("status") && FromTo(trigger, "status", changes);
             case TriggerTypes.Assigned when eventKind == TriggerTypes.Updated:
-                return AssignmentFields.Any(k => changes.TryGetValue(k, out var c) && c.To is not null);
+                foreach (var key in AssignmentFields)
+                {
+                    if (changes.TryGetValue(key, out var c) && c.To is not null)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached:
                 return eventKind == trigger.Type;
             default:

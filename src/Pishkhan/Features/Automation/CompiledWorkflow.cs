@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 
 namespace Pishkhan.Features.Automation;
 
@@ -15,4 +16,10 @@ public static class CompiledWorkflow
 
     public static Entry Of(WorkflowVersion version) =>
         Cache.GetOrAdd(version.Id, static (_, json) => new Entry(WorkflowDefinition.FromJson(json)), version.Definition);
+
+    /// <summary>A version's definition by id, reading the version only the first time (each step of a run needs it).</summary>
+    public static async Task<WorkflowDefinition> OfAsync(DbContext db, Guid versionId, CancellationToken ct) =>
+        Cache.TryGetValue(versionId, out var entry)
+            ? entry.Definition
+            : Of(await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == versionId, ct)).Definition;
 }

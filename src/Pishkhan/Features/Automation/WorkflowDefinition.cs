@@ -130,6 +130,31 @@ public sealed record ConditionNode
     public JsonElement? Value { get; init; }
     public string? Calendar { get; init; }
     public string? Is { get; init; }
+
+    private ConditionNode(ConditionNode original)
+    {
+        // A copy (with { ... }) compiles its own constants: the cache below is not copied.
+        All = original.All;
+        Any = original.Any;
+        Not = original.Not;
+        Field = original.Field;
+        Op = original.Op;
+        Value = original.Value;
+        Calendar = original.Calendar;
+        Is = original.Is;
+    }
+
+    public ConditionNode()
+    {
+    }
+
+    private ConditionConstant? _constant;
+
+    /// <summary>
+    /// <see cref="Value"/> read once (text, number, date or "now ± offset", list): definitions are cached per version, so
+    /// evaluating a condition does not parse its value again. Built on first use; a race builds the same value twice.
+    /// </summary>
+    internal ConditionConstant Constant => _constant ??= ConditionConstant.Of(Value);
 }
 
 /// <summary>Step types; see docs/automation.md for their options and outcomes.</summary>
