@@ -50,5 +50,32 @@ internal static class AutomationTexts
         ["workflows.status.Failed"] = ("Failed", "ناموفق"),
         ["workflows.status.Skipped"] = ("Skipped", "ردشده"),
         ["workflows.status.Stopped"] = ("Stopped (loop protection)", "متوقف (محافظت از حلقه)"),
+        ["nav.approvals"] = ("Approvals", "تأییدها"),
+        ["approvals.title"] = ("Approvals waiting for you", "تأییدهای در انتظار شما"),
+        ["approvals.intro"] = (
+            "Workflow steps that wait for your decision. Approving or rejecting sends the run down that branch; a step not decided by its timeout takes its timeout branch.",
+            "مرحله‌هایی از گردش‌کارها که منتظر تصمیم شما هستند. با تأیید یا رد، اجرا در همان شاخه ادامه می‌یابد؛ مرحله‌ای که تا پایان مهلت تصمیمی نگیرد، به شاخهٔ پایان مهلت می‌رود."),
+        ["approvals.none"] = ("Nothing is waiting for your approval.", "چیزی منتظر تأیید شما نیست."),
+        ["approvals.workflow"] = ("Workflow", "گردش‌کار"),
+        ["approvals.record"] = ("Case", "درخواست"),
+        ["approvals.question"] = ("Request", "موضوع تأیید"),
+        ["approvals.requestedAt"] = ("Requested", "زمان درخواست"),
+        ["approvals.timeout"] = ("Times out", "پایان مهلت"),
+        ["approvals.noTimeout"] = ("No timeout", "بدون مهلت"),
+        ["approvals.comment"] = ("Comment", "توضیح"),
+        ["approvals.approve"] = ("Approve", "تأیید"),
+        ["approvals.reject"] = ("Reject", "رد"),
+        ["approvals.approved"] = ("Approved; the workflow goes on.", "تأیید شد؛ گردش‌کار ادامه می‌یابد."),
+        ["approvals.rejected"] = ("Rejected; the workflow takes its rejected branch.", "رد شد؛ گردش‌کار شاخهٔ رد را می‌رود."),
+        ["approvals.alreadyDecided"] = ("Someone already decided this, or it timed out.", "کس دیگری پیش‌تر تصمیم گرفته یا مهلت تمام شده است."),
+        ["approvals.notYours"] = ("You are not one of this step's approvers.", "شما از تأییدکنندگان این مرحله نیستید."),
+
+        ["caseAutomation.title"] = ("Automation", "خودکارسازی"),
+        ["caseAutomation.none"] = ("No workflow has run on this case.", "هنوز گردش‌کاری روی این درخواست اجرا نشده است."),
+        ["caseAutomation.workflow"] = ("Workflow", "گردش‌کار"),
+        ["caseAutomation.log"] = ("Log", "گزارش"),
+        ["caseAutomation.event"] = ("{0} (version {1}): {2}", "{0} (نسخهٔ {1}): {2}"),
+
+        ["workflows.status.Rejected"] = ("Rejected the change (validation rule)", "تغییر را نپذیرفت (قاعدهٔ اعتبارسنجی)"),
     };
 }

@@ -33,6 +33,25 @@ public sealed class ConditionTests
     private static bool Eval(string json, RecordSnapshot? record = null, Dictionary<string, FieldChange>? changes = null, Instant? now = null) =>
         ConditionEvaluator.Evaluate(Parse(json), new ConditionContext(record ?? Case(), changes ?? [], now ?? Now, new Dictionary<string, BusinessCalendar> { ["default"] = NineToFive }));
 
+    [Fact]
+    public void APrecompiledNode_StillReadsNowAtEachEvaluation_AndEqualsAnArrayAsAWholeList()
+    {
+        // The node keeps its value compiled after the first evaluation (definitions are cached per version): "now-3d"
+        // must stay relative to each evaluation's now, not to the first one's.
+        var node = Parse("""{"field":"createdAt","op":"lessThan","value":"now-3d"}""");
+        var calendars = new Dictionary<string, BusinessCalendar>();
+        var none = new Dictionary<string, FieldChange>();
+        var record = Case(); // created 2026-01-01 00:00
+        Assert.True(ConditionEvaluator.Evaluate(node, new ConditionContext(record, none, Instant.FromUtc(2026, 1, 5, 10, 0), calendars)));
+        Assert.False(ConditionEvaluator.Evaluate(node, new ConditionContext(record, none, Instant.FromUtc(2026, 1, 3, 10, 0), calendars)));
+        Assert.True(ConditionEvaluator.Evaluate(node, new ConditionContext(record, none, Instant.FromUtc(2026, 1, 4, 0, 1), calendars)));
+
+        var list = Parse("""{"field":"tags","op":"equals","value":["b","A"]}""");
+        Assert.True(ConditionEvaluator.Evaluate(list, new ConditionContext(Case(tags: ["a", "B"]), none, Now, calendars)));
+        Assert.False(ConditionEvaluator.Evaluate(list, new ConditionContext(Case(tags: ["a"]), none, Now, calendars)));
+        Assert.True(ConditionEvaluator.Evaluate(list, new ConditionContext(Case(tags: ["A", "b"]), none, Now, calendars)));
+    }
+
     [Theory]
     [InlineData("""{"field":"priority","op":"equals","value":"HIGH"}""", true)]
     [InlineData("""{"field":"priority","op":"notEquals","value":"high"}""", false)]

@@ -124,7 +124,7 @@ public sealed class YardstickTests : IDisposable
         Assert.Equal(3, mine!.Count);
         Assert.Empty((await agentClient.GetFromJsonAsync<List<ApprovalDto>>("/api/v1/workflow-approvals", PishkhanAppFactory.Json))!);
         var forbidden = await agentClient.PostAsJsonAsync($"/api/v1/workflow-approvals/{mine.Single(m => m.RecordId == approved.Id).Id}/approve", new { }, PishkhanAppFactory.Json);
-        Assert.Equal(HttpStatusCode.NotFound, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
         var yes = await lead.PostAsJsonAsync($"/api/v1/workflow-approvals/{mine.Single(m => m.RecordId == approved.Id).Id}/approve", new { comment = "go" }, PishkhanAppFactory.Json);
         Assert.Equal(HttpStatusCode.OK, yes.StatusCode);

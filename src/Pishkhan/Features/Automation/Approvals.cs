@@ -5,7 +5,17 @@ using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Automation;
 
-public sealed record ApprovalDto(Guid Id, Guid RunId, string StepId, Guid RecordId, string Title, ApprovalStatus Status, DateTime CreatedAt, DateTime? DueAt, string? DecidedBy, DateTime? DecidedAt, string? Comment);
+public sealed record ApprovalDto(
+    Guid Id, Guid RunId, string StepId, Guid RecordId, string Title, ApprovalStatus Status, DateTime CreatedAt, DateTime? DueAt, string? DecidedBy, DateTime? DecidedAt, string? Comment,
+    string WorkflowName = "", string? RecordNumber = null);
+
+/// <summary>Whether an actor may decide an approval: it does not exist, they are not one of its approvers, or they may.</summary>
+public enum ApprovalAccess
+{
+    Missing,
+    NotAnApprover,
+    Allowed,
+}
 
 public sealed record ApprovalDecision(string? Comment);
 
@@ -19,7 +29,20 @@ public sealed class Approvals(IDbContextFactory<PishkhanDbContext> dbFactory, Ti
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pending = await db.Set<WorkflowApproval>().AsNoTracking().Where(a => a.Status == ApprovalStatus.Pending).OrderBy(a => a.CreatedAt).Take(500).ToListAsync(ct);
-        return [.. pending.Where(a => MayDecide(a, actor)).Select(ToDto)];
+        var mine = pending.Where(a => MayDecide(a, actor)).ToList();
+        var runIds = mine.Select(a => a.RunId).ToList();
+        var recordIds = mine.Select(a => a.RecordId).ToList();
+        var workflows = await db.Set<WorkflowRun>().AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.WorkflowName, ct);
+        var numbers = await db.Cases.AsNoTracking().Where(c => recordIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
+        return [.. mine.Select(a => ToDto(a) with { WorkflowName = workflows.GetValueOrDefault(a.RunId, ""), RecordNumber = numbers.GetValueOrDefault(a.RecordId) })];
+    }
+
+    /// <summary>Whether <paramref name="actor"/> may decide the approval (the API answers 403 to someone who may not, 404 when there is none).</summary>
+    public async Task<ApprovalAccess> AccessAsync(Guid approvalId, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var approval = await db.Set<WorkflowApproval>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == approvalId, ct);
+        return approval is null ? ApprovalAccess.Missing : MayDecide(approval, actor) ? ApprovalAccess.Allowed : ApprovalAccess.NotAnApprover;
     }
 
     public async Task<Outcome<ApprovalDto>> DecideAsync(Guid approvalId, bool approve, ApprovalDecision decision, Actor actor, CancellationToken ct)

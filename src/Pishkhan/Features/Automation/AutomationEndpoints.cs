@@ -29,6 +29,7 @@ public static class AutomationServices
         services.AddSingleton<AutomationEngine>();
         services.AddSingleton<WorkflowAdmin>();
         services.AddSingleton<Approvals>();
+        services.AddSingleton<RealtimeAutomation>();
         services.AddSingleton<TemplateAdmin>();
         services.AddHostedService<AutomationWorker>();
         return services;
@@ -134,12 +135,10 @@ public static class AutomationEndpoints
         var approvals = app.MapGroup("/api/v1/workflow-approvals").WithTags("Automation").RequireAuthorization(Scopes.CasesWrite);
         approvals.MapGet("/", async (Approvals h, ClaimsPrincipal user, CancellationToken ct) => TypedResults.Ok(await h.PendingForAsync(Actor.FromPrincipal(user), ct)))
             .WithName("ListMyApprovals").WithSummary("The pending approvals you may decide.");
-        approvals.MapPost("/{id:guid}/approve", async (Guid id, ApprovalDecision? body, Approvals h, ClaimsPrincipal user, CancellationToken ct) =>
-                (await h.DecideAsync(id, true, body ?? new ApprovalDecision(null), Actor.FromPrincipal(user), ct)).ToHttp())
-            .WithName("ApproveWorkflowStep").WithSummary("Approves; the run takes its 'approved' branch.");
-        approvals.MapPost("/{id:guid}/reject", async (Guid id, ApprovalDecision? body, Approvals h, ClaimsPrincipal user, CancellationToken ct) =>
-                (await h.DecideAsync(id, false, body ?? new ApprovalDecision(null), Actor.FromPrincipal(user), ct)).ToHttp())
-            .WithName("RejectWorkflowStep").WithSummary("Rejects; the run takes its 'rejected' branch.");
+        approvals.MapPost("/{id:guid}/approve", (Guid id, ApprovalDecision? body, Approvals h, ClaimsPrincipal user, CancellationToken ct) => DecideAsync(id, true, body, h, user, ct))
+            .WithName("ApproveWorkflowStep").WithSummary("Approves; the run takes its 'approved' branch. 403 for someone who is not one of the step's approvers.");
+        approvals.MapPost("/{id:guid}/reject", (Guid id, ApprovalDecision? body, Approvals h, ClaimsPrincipal user, CancellationToken ct) => DecideAsync(id, false, body, h, user, ct))
+            .WithName("RejectWorkflowStep").WithSummary("Rejects; the run takes its 'rejected' branch. 403 for someone who is not one of the step's approvers.");
 
         var templates = app.MapGroup("/api/v1/email-templates").WithTags("Automation").RequireAuthorization(Scopes.Admin);
         templates.MapGet("/", async (TemplateAdmin h, CancellationToken ct) => TypedResults.Ok(await h.ListAsync(ct)))
@@ -154,5 +153,26 @@ public static class AutomationEndpoints
                 (await h.PreviewAsync(key, body, ct)).ToHttp())
             .WithName("PreviewEmailTemplate").WithSummary("Renders a template for a case (in the contact's language unless 'language' is given).");
         return app;
+    }
+
+    private static async Task<Results<Ok<ApprovalDto>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>, ProblemHttpResult>> DecideAsync(
+        Guid id, bool approve, ApprovalDecision? body, Approvals h, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var actor = Actor.FromPrincipal(user);
+        switch (await h.AccessAsync(id, actor, ct))
+        {
+            case ApprovalAccess.Missing:
+                return TypedResults.NotFound();
+            case ApprovalAccess.NotAnApprover:
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "You are not one of this approval's approvers.");
+        }
+
+        return await h.DecideAsync(id, approve, body ?? new ApprovalDecision(null), actor, ct) switch
+        {
+            Outcome<ApprovalDto>.Ok ok => TypedResults.Ok(ok.Value),
+            Outcome<ApprovalDto>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            Outcome<ApprovalDto>.Conflict conflict => TypedResults.Conflict(OutcomeResults.ConflictProblem(conflict.Detail)),
+            _ => TypedResults.NotFound(),
+        };
     }
 }

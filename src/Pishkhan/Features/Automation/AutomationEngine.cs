@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using Cronos;
@@ -47,8 +46,6 @@ public sealed class AutomationEngine(
     public const int BatchSize = 100;
     public const int MaxStepsPerClaim = 100;
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-
-    private readonly ConcurrentDictionary<Guid, WorkflowDefinition> _definitions = new();
 
     public string Owner { get; } = $"{Guid.NewGuid():N}/{Environment.ProcessId}" is var owner && owner.Length > 100 ? owner[..100] : owner;
 
@@ -101,8 +98,7 @@ public sealed class AutomationEngine(
         return total;
     }
 
-    internal WorkflowDefinition DefinitionOf(WorkflowVersion version) =>
-        _definitions.GetOrAdd(version.Id, _ => WorkflowDefinition.FromJson(version.Definition));
+    internal static WorkflowDefinition DefinitionOf(WorkflowVersion version) => CompiledWorkflow.Of(version).Definition;
 
     private DateTime Now()
     {
@@ -159,6 +155,11 @@ public sealed class AutomationEngine(
                 var version = versions[workflow.CurrentVersionId];
                 var definition = DefinitionOf(version);
                 var trigger = definition.Trigger!;
+                if (definition.IsRealtime)
+                {
+                    continue; // ran inside the change's own transaction (RealtimeAutomation)
+                }
+
                 if (ev.OriginWorkflowId == workflow.Id && !trigger.IncludeOwnChanges)
                 {
                     continue; // a workflow is not re-triggered by its own changes unless it says so
@@ -282,7 +283,7 @@ public sealed class AutomationEngine(
         return (business < NodaTime.Duration.Zero ? calendar.Calendar.Subtract(instant, -business) : calendar.Calendar.Add(instant, business)).ToDateTimeUtc();
     }
 
-    private static async Task<Dictionary<string, FieldChange>> EnrichAsync(PishkhanDbContext db, Dictionary<string, FieldChange> changes, CancellationToken ct)
+    internal static async Task<Dictionary<string, FieldChange>> EnrichAsync(PishkhanDbContext db, Dictionary<string, FieldChange> changes, CancellationToken ct)
     {
         if (!changes.TryGetValue("statusId", out var status))
         {
@@ -458,8 +459,7 @@ public sealed class AutomationEngine(
         }
 
         db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {run.WorkflowName}" };
-        var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == run.WorkflowVersionId, ct);
-        var definition = DefinitionOf(version);
+        var definition = await CompiledWorkflow.OfAsync(db, run.WorkflowVersionId, ct);
         var record = await RecordAccess.LoadAsync(db, run.RecordType, run.RecordId, ct);
         if (record is null && run.Trigger == TriggerTypes.Deleted)
         {
@@ -629,7 +629,7 @@ public sealed class AutomationEngine(
         OldValue = run.Id.ToString(),
         NewValue = run.Status.ToString().ToLowerInvariant(),
         Body = body,
-        AuthorName = WorkflowSteps.AuthorName,
+        AuthorName = $"{WorkflowSteps.AuthorName}: {run.WorkflowName}",
         CreatedAt = now,
     });
 
@@ -735,17 +735,33 @@ public static class TriggerMatcher
         switch (trigger.Type)
         {
             case TriggerTypes.Updated when eventKind == TriggerTypes.Updated:
-                var fields = trigger.Fields is { Count: > 0 } f ? f : null;
-                if (fields is not null && !fields.Any(changes.ContainsKey))
+                if (trigger.Fields is not { Count: > 0 } fields)
                 {
-                    return false;
+                    return FromTo(trigger, null, changes);
                 }
 
-                return FromTo(trigger, fields?.FirstOrDefault(changes.ContainsKey), changes);
+                // The first listed field that changed is the one from / to compare (plain loops: this runs per workflow per change).
+                foreach (var field in fields)
+                {
+                    if (changes.ContainsKey(field))
+                    {
+                        return FromTo(trigger, field, changes);
+                    }
+                }
+
+                return false;
             case TriggerTypes.StatusChanged when eventKind == TriggerTypes.Updated:
                 return changes.ContainsKey("status") && FromTo(trigger, "status", changes);
             case TriggerTypes.Assigned when eventKind == TriggerTypes.Updated:
-                return AssignmentFields.Any(k => changes.TryGetValue(k, out var c) && c.To is not null);
+                foreach (var key in AssignmentFields)
+                {
+                    if (changes.TryGetValue(key, out var c) && c.To is not null)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached:
                 return eventKind == trigger.Type;
             default:

@@ -70,6 +70,9 @@ public enum RunStatus
     Failed = 4,
     Skipped = 5,
     Stopped = 6,
+
+    /// <summary>A real-time workflow refused the change (nothing of the change was saved; the run and its log are kept).</summary>
+    Rejected = 7,
 }
 
 /// <summary>One execution of one workflow version for one record. The worker advances it step by step; waits are its <see cref="DueAt"/>.</summary>

@@ -68,29 +68,7 @@ public static class AutomationOutbox
                     Add(TriggerTypes.Deleted, c.Id, last);
                     break;
                 case Case c when entry.State == EntityState.Modified:
-                    var changes = new Dictionary<string, FieldChange>();
-                    foreach (var property in entry.Properties.Where(p => p.IsModified && !Ignored.Contains(p.Metadata.Name)))
-                    {
-                        if (property.Metadata.Name == nameof(Case.CustomFields))
-                        {
-                            var before = property.OriginalValue as Dictionary<string, string> ?? [];
-                            var after = property.CurrentValue as Dictionary<string, string> ?? [];
-                            foreach (var key in before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
-                            {
-                                changes[RecordSchema.CustomPrefix + key] = new FieldChange(before.GetValueOrDefault(key), after.GetValueOrDefault(key));
-                            }
-
-                            continue;
-                        }
-
-                        var from = Format(property.OriginalValue);
-                        var to = Format(property.CurrentValue);
-                        if (from != to)
-                        {
-                            changes[char.ToLowerInvariant(property.Metadata.Name[0]) + property.Metadata.Name[1..]] = new FieldChange(from, to);
-                        }
-                    }
-
+                    var changes = ChangesOf(entry);
                     if (changes.Count > 0)
                     {
                         Add(TriggerTypes.Updated, c.Id, changes);
@@ -111,6 +89,35 @@ public static class AutomationOutbox
         {
             db.Set<AutomationEvent>().AddRange(events);
         }
+    }
+
+    /// <summary>A modified case's changed fields, before and after, as text (what an <c>updated</c> trigger sees).</summary>
+    internal static Dictionary<string, FieldChange> ChangesOf(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+    {
+        var changes = new Dictionary<string, FieldChange>();
+        foreach (var property in entry.Properties.Where(p => p.IsModified && !Ignored.Contains(p.Metadata.Name)))
+        {
+            if (property.Metadata.Name == nameof(Case.CustomFields))
+            {
+                var before = property.OriginalValue as Dictionary<string, string> ?? [];
+                var after = property.CurrentValue as Dictionary<string, string> ?? [];
+                foreach (var key in before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)))
+                {
+                    changes[RecordSchema.CustomPrefix + key] = new FieldChange(before.GetValueOrDefault(key), after.GetValueOrDefault(key));
+                }
+
+                continue;
+            }
+
+            var from = Format(property.OriginalValue);
+            var to = Format(property.CurrentValue);
+            if (from != to)
+            {
+                changes[char.ToLowerInvariant(property.Metadata.Name[0]) + property.Metadata.Name[1..]] = new FieldChange(from, to);
+            }
+        }
+
+        return changes;
     }
 
     private static string? Format(object? value) => value switch

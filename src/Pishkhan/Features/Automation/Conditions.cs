@@ -52,12 +52,28 @@ public static class ConditionEvaluator
 
         if (node.All is { } all)
         {
-            return all.All(n => Evaluate(n, context));
+            foreach (var child in all)
+            {
+                if (!Evaluate(child, context))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         if (node.Any is { } any)
         {
-            return any.Any(n => Evaluate(n, context));
+            foreach (var child in any)
+            {
+                if (Evaluate(child, context))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         if (node.Not is { } not)
@@ -72,10 +88,11 @@ public static class ConditionEvaluator
             return string.Equals(node.Is, "open", StringComparison.OrdinalIgnoreCase) ? open : !open;
         }
 
-        return Compare(node.Field!, node.Op!, node.Value, context);
+        return Compare(node.Field!, node.Op!, node.Constant, context);
     }
 
-    private static bool Compare(string field, string op, JsonElement? value, ConditionContext context)
+    /// <summary>One comparison, against the node's precompiled constant (see <see cref="ConditionConstant"/>).</summary>
+    private static bool Compare(string field, string op, ConditionConstant value, ConditionContext context)
     {
         switch (op)
         {
@@ -99,16 +116,41 @@ public static class ConditionEvaluator
             case Ops.NotEquals:
                 return !Matches(actual, value);
             case Ops.In:
-                return value is { ValueKind: JsonValueKind.Array } list && list.EnumerateArray().Any(v => Matches(actual, v));
-            case Ops.Contains:
-                return actual switch
+                if (value.Items is not { } items)
                 {
-                    IReadOnlyList<string> items => items.Any(i => TextEquals(i, value)),
-                    string s when Text(value) is { } needle => s.Contains(needle, StringComparison.OrdinalIgnoreCase),
-                    _ => false,
-                };
+                    return false;
+                }
+
+                foreach (var item in items)
+                {
+                    if (Matches(actual, item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case Ops.Contains:
+                switch (actual)
+                {
+                    case IReadOnlyList<string> list:
+                        foreach (var i in list)
+                        {
+                            if (TextEquals(i, value))
+                            {
+                                return true;
+                            }
+                        }
+
+                        return false;
+                    case string s when value.Text is { } needle:
+                        return s.Contains(needle, StringComparison.OrdinalIgnoreCase);
+                    default:
+                        return false;
+                }
+
             case Ops.StartsWith:
-                return actual is string text && Text(value) is { } prefix && text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+                return actual is string text && value.Text is { } prefix && text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
             case Ops.GreaterThan:
                 return Order(actual, value, context.Now) is > 0;
             case Ops.LessThan:
@@ -126,22 +168,23 @@ public static class ConditionEvaluator
         _ => false,
     };
 
-    private static bool Matches(object? actual, JsonElement? expected) => actual switch
+    private static bool Matches(object? actual, ConditionConstant expected) => actual switch
     {
-        null => expected is null or { ValueKind: JsonValueKind.Null },
-        IReadOnlyList<string> items => expected is { ValueKind: JsonValueKind.Array } array
-            ? items.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(array.EnumerateArray().Select(e => e.ToString()).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)
-            : false,
-        decimal number => expected is { ValueKind: JsonValueKind.Number } n && n.GetDecimal() == number,
-        DateTime date => ParseDate(expected) is { } d && d == date,
+        null => expected.IsNull,
+        IReadOnlyList<string> items => expected.SortedItemTexts is { } sorted
+            && items.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(sorted, StringComparer.OrdinalIgnoreCase),
+        decimal number => expected.Number is { } n && n == number,
+        DateTime date => expected.Date is { } d && d == date,
+        string text => TextEquals(text, expected),
         _ => TextEquals(Format(actual), expected),
     };
 
     /// <summary>Orders a number or a date against the value; dates also take <c>"now"</c> and <c>"now-3d"</c> / <c>"now+2h"</c>.</summary>
-    private static int? Order(object? actual, JsonElement? expected, Instant now) => actual switch
+    private static int? Order(object? actual, ConditionConstant expected, Instant now) => actual switch
     {
-        decimal number when expected is { ValueKind: JsonValueKind.Number } n => number.CompareTo(n.GetDecimal()),
-        DateTime date when ParseDate(expected, now) is { } other => date.CompareTo(other),
+        decimal number when expected.Number is { } n => number.CompareTo(n),
+        DateTime date when expected.FromNow is { } offset => date.CompareTo(now.ToDateTimeUtc() + offset),
+        DateTime date when expected.Date is { } other => date.CompareTo(other),
         _ => null,
     };
 
@@ -180,10 +223,10 @@ public static class ConditionEvaluator
         };
     }
 
-    private static bool TextEquals(string? actual, JsonElement? expected) =>
-        actual is null ? expected is null or { ValueKind: JsonValueKind.Null } : string.Equals(actual, Text(expected), StringComparison.OrdinalIgnoreCase);
+    private static bool TextEquals(string? actual, ConditionConstant expected) =>
+        actual is null ? expected.IsNull : string.Equals(actual, expected.Text, StringComparison.OrdinalIgnoreCase);
 
-    private static string? Text(JsonElement? value) => value switch
+    internal static string? Text(JsonElement? value) => value switch
     {
         null => null,
         { ValueKind: JsonValueKind.Null } => null,
@@ -202,4 +245,44 @@ public static class ConditionEvaluator
         IEnumerable<string> list => string.Join(",", list),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+}
+
+/// <summary>
+/// A condition's <c>value</c>, read once: as text (what text comparisons use), a number, an absolute date, an offset
+/// from now (<c>now</c>, <c>now-3d</c>), and for an array its items. Immutable; built by <see cref="ConditionNode.Constant"/>.
+/// </summary>
+internal sealed class ConditionConstant
+{
+    public bool IsNull { get; private init; }
+    public string? Text { get; private init; }
+    public decimal? Number { get; private init; }
+    public DateTime? Date { get; private init; }
+    public TimeSpan? FromNow { get; private init; }
+    public IReadOnlyList<ConditionConstant>? Items { get; private init; }
+    public IReadOnlyList<string>? SortedItemTexts { get; private init; }
+
+    public static ConditionConstant Of(JsonElement? value)
+    {
+        if (value is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return new ConditionConstant { IsNull = true };
+        }
+
+        TimeSpan? fromNow = null;
+        if (element.ValueKind == JsonValueKind.String && element.GetString() is { } text && text.StartsWith("now", StringComparison.OrdinalIgnoreCase))
+        {
+            fromNow = text.Length == 3 ? TimeSpan.Zero : ConditionEvaluator.RelativeOffset(text[3..]);
+        }
+
+        var items = element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().Select(e => Of(e)).ToList() : null;
+        return new ConditionConstant
+        {
+            Text = ConditionEvaluator.Text(element),
+            Number = element.ValueKind == JsonValueKind.Number && element.TryGetDecimal(out var number) ? number : null,
+            Date = fromNow is null ? ConditionEvaluator.ParseDate(element) : null,
+            FromNow = fromNow,
+            Items = items,
+            SortedItemTexts = element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.ToString()).Order(StringComparer.OrdinalIgnoreCase)] : null,
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Platform.Data;
 
@@ -33,8 +34,25 @@ public static class RecordAccess
             return null;
         }
 
-        var channels = await db.ContactChannels.AsNoTracking().Where(ch => ch.ContactId == c.Case.ContactId).OrderBy(ch => ch.Id).ToListAsync(ct);
-        var e = c.Case;
+        return await SnapshotAsync(db, c.Case, c.StatusName, c.StatusCategory, c.ContactName, c.ContactLanguage, c.AccountName, c.AccountTier, ct);
+    }
+
+    /// <summary>
+    /// A case as it is about to be saved (the proposed values of a tracked entity, not what the database holds), for a
+    /// real-time workflow's conditions. Its status, contact and account are read by id.
+    /// </summary>
+    public static async Task<RecordSnapshot> ProposedCaseAsync(PishkhanDbContext db, Case e, CancellationToken ct)
+    {
+        var status = e.Status?.Id == e.StatusId ? e.Status : await db.CaseStatuses.AsNoTracking().FirstOrDefaultAsync(s => s.Id == e.StatusId, ct);
+        var contact = await db.Contacts.AsNoTracking().Where(x => x.Id == e.ContactId).Select(x => new { x.Name, x.Language }).FirstOrDefaultAsync(ct);
+        var account = e.AccountId is { } accountId ? await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => new { a.Name, a.Tier }).FirstOrDefaultAsync(ct) : null;
+        return await SnapshotAsync(db, e, status?.Name, status?.Category ?? default, contact?.Name, contact?.Language, account?.Name, account?.Tier, ct);
+    }
+
+    private static async Task<RecordSnapshot> SnapshotAsync(
+        PishkhanDbContext db, Case e, string? statusName, StatusCategory statusCategory, string? contactName, string? contactLanguage, string? accountName, string? accountTier, CancellationToken ct)
+    {
+        var channels = await db.ContactChannels.AsNoTracking().Where(ch => ch.ContactId == e.ContactId).OrderBy(ch => ch.Id).ToListAsync(ct);
         var values = new Dictionary<string, object?>
         {
             ["number"] = e.Number,
@@ -44,10 +62,10 @@ public static class RecordAccess
             ["priority"] = RecordSchema.Name(e.Priority),
             ["urgency"] = RecordSchema.Name(e.Urgency),
             ["impact"] = RecordSchema.Name(e.Impact),
-            ["status"] = c.StatusName,
-            ["statusCategory"] = RecordSchema.Name(c.StatusCategory),
+            ["status"] = statusName,
+            ["statusCategory"] = RecordSchema.Name(statusCategory),
             ["product"] = e.Product,
-            ["tags"] = (IReadOnlyList<string>)e.Tags,
+            ["tags"] = (IReadOnlyList<string>)[.. e.Tags],
             ["ownerId"] = e.OwnerId?.ToString(),
             ["teamId"] = e.TeamId?.ToString(),
             ["queueId"] = e.QueueId?.ToString(),
@@ -57,17 +75,17 @@ public static class RecordAccess
             ["firstResponseAt"] = e.FirstResponseAt,
             ["resolvedAt"] = e.ResolvedAt,
             ["closedAt"] = e.ClosedAt,
-            ["contact.name"] = c.ContactName,
+            ["contact.name"] = contactName,
             ["contact.email"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Email)?.Value,
             ["contact.phone"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Phone)?.Value,
-            ["account.name"] = c.AccountName,
-            ["account.tier"] = c.AccountTier,
+            ["account.name"] = accountName,
+            ["account.tier"] = accountTier,
         };
         foreach (var (key, value) in e.CustomFields)
         {
             values[RecordSchema.CustomPrefix + key] = value;
         }
 
-        return new RecordSnapshot("case", e.Id, values, c.ContactLanguage is { } language && language.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fa");
+        return new RecordSnapshot("case", e.Id, values, contactLanguage is { } language && language.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fa");
     }
 }

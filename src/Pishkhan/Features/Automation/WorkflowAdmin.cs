@@ -301,7 +301,7 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
         }
 
         var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == run.WorkflowVersionId, ct);
-        var definition = engine.DefinitionOf(version);
+        var definition = AutomationEngine.DefinitionOf(version);
         var stepId = request.StepId ?? run.CurrentStepId ?? definition.Steps![0].Id;
         if (definition.Steps!.All(s => s.Id != stepId))
         {
@@ -343,7 +343,7 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
         }
 
         var version = await db.Set<WorkflowVersion>().AsNoTracking().FirstAsync(v => v.Id == workflow.CurrentVersionId, ct);
-        var definition = engine.DefinitionOf(version);
+        var definition = AutomationEngine.DefinitionOf(version);
         var now = Instant.FromDateTimeUtc(clock.GetUtcNow().UtcDateTime);
         var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
         var holds = ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, new Dictionary<string, FieldChange>(), now, used));

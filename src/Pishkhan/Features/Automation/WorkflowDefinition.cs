@@ -10,6 +10,12 @@ namespace Pishkhan.Features.Automation;
 /// </summary>
 public sealed record WorkflowDefinition
 {
+    /// <summary><c>background</c> (the default: after commit, from the outbox) or <c>realtime</c> (inside the change's transaction; see <see cref="WorkflowModes"/>).</summary>
+    public string? Mode { get; init; }
+
+    [JsonIgnore]
+    public bool IsRealtime => Mode == WorkflowModes.Realtime;
+
     public TriggerDefinition? Trigger { get; init; }
     public ConditionNode? Conditions { get; init; }
     public List<StepDefinition>? Steps { get; init; }
@@ -23,6 +29,23 @@ public sealed record WorkflowDefinition
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static WorkflowDefinition FromJson(string json) => JsonSerializer.Deserialize<WorkflowDefinition>(json, Json)!;
+}
+
+/// <summary>
+/// Where a workflow runs. A real-time one (a validation rule, قاعدهٔ اعتبارسنجی) runs inside the transaction of the case
+/// change that triggers it, against the proposed values, and may reject the change; it may only use steps that touch
+/// nothing outside the database (<see cref="RealtimeSteps"/>) and the triggers of a save (<see cref="RealtimeTriggers"/>).
+/// </summary>
+public static class WorkflowModes
+{
+    public const string Background = "background";
+    public const string Realtime = "realtime";
+
+    public static readonly IReadOnlyList<string> All = [Background, Realtime];
+
+    public static readonly IReadOnlyList<string> RealtimeTriggers = [TriggerTypes.Created, TriggerTypes.Updated, TriggerTypes.StatusChanged, TriggerTypes.Assigned];
+
+    public static readonly IReadOnlyList<string> RealtimeSteps = [StepTypes.SetField, StepTypes.AddTag, StepTypes.RemoveTag, StepTypes.Reject];
 }
 
 /// <summary>Trigger types; see docs/automation.md for each one's options.</summary>
@@ -107,6 +130,31 @@ public sealed record ConditionNode
     public JsonElement? Value { get; init; }
     public string? Calendar { get; init; }
     public string? Is { get; init; }
+
+    private ConditionNode(ConditionNode original)
+    {
+        // A copy (with { ... }) compiles its own constants: the cache below is not copied.
+        All = original.All;
+        Any = original.Any;
+        Not = original.Not;
+        Field = original.Field;
+        Op = original.Op;
+        Value = original.Value;
+        Calendar = original.Calendar;
+        Is = original.Is;
+    }
+
+    public ConditionNode()
+    {
+    }
+
+    private ConditionConstant? _constant;
+
+    /// <summary>
+    /// <see cref="Value"/> read once (text, number, date or "now ± offset", list): definitions are cached per version, so
+    /// evaluating a condition does not parse its value again. Built on first use; a race builds the same value twice.
+    /// </summary>
+    internal ConditionConstant Constant => _constant ??= ConditionConstant.Of(Value);
 }
 
 /// <summary>Step types; see docs/automation.md for their options and outcomes.</summary>
@@ -126,7 +174,10 @@ public static class StepTypes
     public const string Sms = "sms";
     public const string SendEmail = "sendEmail";
 
-    public static readonly IReadOnlyList<string> All = [SetField, AddTag, RemoveTag, Assign, Notify, CreateTask, Webhook, Wait, Approval, CreateRecord, Reply, Sms, SendEmail];
+    /// <summary>Real-time workflows only: refuse the change with <see cref="StepDefinition.Message"/>.</summary>
+    public const string Reject = "reject";
+
+    public static readonly IReadOnlyList<string> All = [SetField, AddTag, RemoveTag, Assign, Notify, CreateTask, Webhook, Wait, Approval, CreateRecord, Reply, Sms, SendEmail, Reject];
 
     /// <summary>The outcomes each type can end with ("ok" is the plain one and follows <c>next</c>).</summary>
     public static IReadOnlyList<string> OutcomesOf(string type) => type switch
@@ -192,4 +243,17 @@ public sealed record StepDefinition
     // createRecord
     public string? RecordType { get; init; }
     public string? Subject { get; init; }
+
+    /// <summary>reject: what the person (or API client) making the change is told, in Persian and English.</summary>
+    public LocalizedMessage? Message { get; init; }
+}
+
+/// <summary>A text in both languages of the product.</summary>
+public sealed record LocalizedMessage
+{
+    public string? Fa { get; init; }
+    public string? En { get; init; }
+
+    /// <summary>The Persian or English text (falling back to the other when one is empty).</summary>
+    public string For(bool persian) => (persian ? Fa : En) is { Length: > 0 } text ? text : (persian ? En : Fa) ?? "";
 }

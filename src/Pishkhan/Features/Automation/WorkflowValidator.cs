@@ -35,6 +35,11 @@ public static class WorkflowValidator
 
     public static void Validate(WorkflowDefinition definition, RecordSchema schema, FieldErrors errors, string path = "definition")
     {
+        if (definition.Mode is { } mode && !WorkflowModes.All.Contains(mode))
+        {
+            errors.Add($"{path}.mode", $"'{mode}' is not a mode; use one of: {string.Join(", ", WorkflowModes.All)}.");
+        }
+
         ValidateTrigger(definition.Trigger, schema, errors, $"{path}.trigger");
         if (definition.Conditions is { } conditions)
         {
@@ -42,6 +47,41 @@ public static class WorkflowValidator
         }
 
         ValidateSteps(definition.Steps, schema, errors, $"{path}.steps");
+        ValidateMode(definition, errors, path);
+    }
+
+    /// <summary>
+    /// A real-time workflow runs inside the change's transaction: only the triggers of a save, and only steps that do
+    /// nothing outside the database and never wait. A reject step only makes sense there.
+    /// </summary>
+    private static void ValidateMode(WorkflowDefinition definition, FieldErrors errors, string path)
+    {
+        var steps = definition.Steps ?? [];
+        if (!definition.IsRealtime)
+        {
+            for (var i = 0; i < steps.Count; i++)
+            {
+                if (steps[i].Type == StepTypes.Reject)
+                {
+                    errors.Add($"{path}.steps[{i}].type", $"A reject step only works in a real-time workflow (\"mode\": \"{WorkflowModes.Realtime}\"): after the change is saved there is nothing left to reject.");
+                }
+            }
+
+            return;
+        }
+
+        if (definition.Trigger?.Type is { } type && TriggerTypes.All.Contains(type) && !WorkflowModes.RealtimeTriggers.Contains(type))
+        {
+            errors.Add($"{path}.trigger.type", $"A real-time workflow runs when a change is saved; '{type}' is not such a trigger. Use one of: {string.Join(", ", WorkflowModes.RealtimeTriggers)}, or a background workflow.");
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Type is { } stepType && StepTypes.All.Contains(stepType) && !WorkflowModes.RealtimeSteps.Contains(stepType))
+            {
+                errors.Add($"{path}.steps[{i}].type", $"A real-time workflow runs inside the change's transaction, so a '{stepType}' step cannot be used there (it waits or reaches outside the database); use one of: {string.Join(", ", WorkflowModes.RealtimeSteps)}, or a background workflow.");
+            }
+        }
     }
 
     private static void ValidateTrigger(TriggerDefinition? trigger, RecordSchema schema, FieldErrors errors, string path)
@@ -390,6 +430,15 @@ public static class WorkflowValidator
                 break;
             case StepTypes.Reply or StepTypes.Sms:
                 Require("body", step.Body);
+                break;
+            case StepTypes.Reject:
+                Require("message.fa", step.Message?.Fa);
+                Require("message.en", step.Message?.En);
+                if (step.Field is not null && schema.Find(step.Field) is null)
+                {
+                    errors.Add($"{path}.field", $"'{step.Field}' is not a field of a {schema.Type}; leave 'field' out to report the rejection on the whole {schema.Type}.");
+                }
+
                 break;
             case StepTypes.SendEmail:
                 Require("template", step.Template);

@@ -35,7 +35,8 @@ public sealed class CreateCase(
     Routing.RoutingSignals routing,
     Triage.PriorityMatrices matrices,
     Triage.Intake intake,
-    SlaEngine sla)
+    SlaEngine sla,
+    Automation.RealtimeAutomation realtime)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
     {
@@ -177,6 +178,15 @@ public sealed class CreateCase(
                 ResourceId = entity.Id,
                 CreatedAt = now,
             });
+        }
+
+        // Real-time workflows (validation rules) see the proposed case; they may set fields or refuse it outright.
+        var verdict = await realtime.ApplyAsync(db, entity, now, ct);
+        if (verdict.Rejection is { } rejection)
+        {
+            await transaction.RollbackAsync(ct);
+            await realtime.RecordAsync(verdict, ct);
+            return rejection;
         }
 
         await sla.ApplyAsync(db, entity, now, ct: ct);

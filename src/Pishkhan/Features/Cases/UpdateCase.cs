@@ -182,7 +182,7 @@ public sealed record CaseChanges
 /// Edits a case. Status, owner, team and priority changes also go on the timeline; every field change goes to
 /// the audit history. Entering a resolved or closed status stamps the time; leaving it reopens the case.
 /// </summary>
-public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Triage.PriorityMatrices matrices, SlaEngine sla)
+public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, Triage.PriorityMatrices matrices, SlaEngine sla, Automation.RealtimeAutomation realtime)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(Guid caseId, CaseChanges changes, Actor actor, CancellationToken ct = default)
     {
@@ -358,6 +358,15 @@ public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         }
 
         entity.SearchText = CreateCase.SearchTextOf(entity);
+
+        // Real-time workflows (validation rules) see the proposed values; they may set fields or refuse the whole edit.
+        var verdict = await realtime.ApplyAsync(db, entity, now, ct);
+        if (verdict.Rejection is { } rejection)
+        {
+            await realtime.RecordAsync(verdict, ct);
+            return rejection;
+        }
+
         if (db.ChangeTracker.HasChanges())
         {
             entity.Version++;
