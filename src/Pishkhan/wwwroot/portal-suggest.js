@@ -43,22 +43,26 @@
     list.hidden = items.length === 0;
   }
 
+  // Enhanced navigation may keep an element while rewriting its attributes, so attachment is remembered here.
+  const attached = new WeakSet();
+
   function attachInput(input) {
-    if (input.dataset.suggestAttached === 'true') return;
-    const scope = input.closest('form') || document;
-    const list = scope.querySelector('[data-suggestions]');
-    const formId = input.dataset.suggestFormId;
-    if (!list || !formId) return;
-    input.dataset.suggestAttached = 'true';
-    list.hidden = true;
+    if (attached.has(input) || !input.dataset.suggestFormId) return;
+    attached.add(input);
+    // Looked up each time: enhanced navigation may replace the list while keeping the input.
+    const listOf = () => (input.closest('form') || document).querySelector('[data-suggestions]');
+    const initial = listOf();
+    if (initial) initial.hidden = true;
     let timer = 0;
     let controller = null;
     let last = '';
     input.addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
-        const q = input.value.trim();
-        if (q === last) return;
+        const list = listOf();
+        const formId = input.dataset.suggestFormId;
+        const q = input.value.trim().slice(0, 300); // the endpoint takes at most 300 characters
+        if (!list || !formId || q === last) return;
         last = q;
         if (controller) controller.abort();
         if (q.length < MIN_LENGTH) { render(list, formId, []); return; }
