@@ -19,6 +19,7 @@ using Pishkhan.Features.Knowledge;
 using Pishkhan.Features.Knowledge.Search;
 using Pishkhan.Features.Notifications;
 using Pishkhan.Features.Portal;
+using Pishkhan.Features.Portal.Knowledge;
 using Pishkhan.Features.Reports;
 using Pishkhan.Features.Routing;
 using Pishkhan.Features.Sla;
@@ -134,6 +135,7 @@ builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddReports();
 builder.Services.AddPortal(builder.Configuration);
+builder.Services.AddPortalKnowledge();
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -196,6 +198,7 @@ app.MapEmailEndpoints();
 app.MapAutomationEndpoints();
 app.MapReportEndpoints();
 app.MapPortal();
+app.MapPortalKnowledge();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

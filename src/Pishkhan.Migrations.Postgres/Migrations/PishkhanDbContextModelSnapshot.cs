@@ -1807,6 +1807,55 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Portal.Knowledge.DeflectionSession", b =>
+                {
+                    b.Property<Guid>("FormId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("FirstOpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("FormId");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("KbDeflectionSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Portal.Knowledge.DeflectionSuggestion", b =>
+                {
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ShownAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("FormId", "ArticleId");
+
+                    b.HasIndex("ArticleId");
+
+                    b.ToTable("KbDeflectionSuggestions", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Portal.PortalAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2936,6 +2985,21 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Portal.Knowledge.DeflectionSuggestion", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Knowledge.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pishkhan.Features.Portal.Knowledge.DeflectionSession", null)
+                        .WithMany()
+                        .HasForeignKey("FormId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Portal.PortalAccount", b =>

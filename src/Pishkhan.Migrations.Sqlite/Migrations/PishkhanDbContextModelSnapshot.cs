@@ -1797,6 +1797,55 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.ToTable("Notifications");
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Portal.Knowledge.DeflectionSession", b =>
+                {
+                    b.Property<Guid>("FormId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstOpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FormId");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("KbDeflectionSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Portal.Knowledge.DeflectionSuggestion", b =>
+                {
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ShownAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FormId", "ArticleId");
+
+                    b.HasIndex("ArticleId");
+
+                    b.ToTable("KbDeflectionSuggestions", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Portal.PortalAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2920,6 +2969,21 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Portal.Knowledge.DeflectionSuggestion", b =>
+                {
+                    b.HasOne("Pishkhan.Features.Knowledge.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pishkhan.Features.Portal.Knowledge.DeflectionSession", null)
+                        .WithMany()
+                        .HasForeignKey("FormId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Portal.PortalAccount", b =>
