@@ -92,7 +92,9 @@ public sealed class PortalCaseTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await a.GetAsync($"/portal/api/attachments/{attachmentB}")).StatusCode);
         var page = await a.GetAsync($"/portal/cases/{caseB.Id}");
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
-        Assert.DoesNotContain("secret invoice", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var shown = await page.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("secret invoice", shown, StringComparison.Ordinal);
+        Assert.Contains("portal-case-not-found", shown, StringComparison.Ordinal); // a page that says so, not a blank one
         var reply = await PortalKit.PostPageFormAsync(a, $"/portal/cases/{caseB.Id}", "portal-reply", new() { ["body"] = "let me in" });
         Assert.NotEqual(HttpStatusCode.Redirect, reply.StatusCode);
         Assert.Empty(await a.GetFromJsonAsync<JsonElement[]>("/portal/api/cases") ?? []);

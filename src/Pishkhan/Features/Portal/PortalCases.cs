@@ -36,7 +36,7 @@ public sealed record PortalNewCase(string? Subject, string? Description, Guid? C
 /// </summary>
 public sealed class PortalCases(
     IDbContextFactory<PishkhanDbContext> dbFactory, CreateCase createCase, UpdateCase updateCase, SlaEngine sla, AttachmentStore store,
-    IOptions<AttachmentOptions> attachmentOptions, CalendarResolver calendars, PortalForms forms, TimeProvider clock)
+    IOptions<AttachmentOptions> attachmentOptions, CalendarResolver calendars, PortalForms forms, Knowledge.DeflectionTracker deflection, TimeProvider clock)
 {
     public const int MaxFiles = 5;
 
@@ -155,6 +155,12 @@ public sealed class PortalCases(
             // The request itself is the customer's first message, with its files, as an email's would be.
             db.TimelineEntries.Add(Message(ok.Value.Id, customer, request.Description!.Trim(), stored, Now()));
             await db.SaveChangesAsync(ct);
+        }
+
+        if (request.FormId is { } submitted)
+        {
+            // The form's suggested articles did not settle it: this session is not a deflection.
+            await deflection.MarkSubmittedAsync(submitted, ok.Value.Id, ct);
         }
 
         return Summary(ok.Value, customer);
