@@ -21,6 +21,7 @@ using Pishkhan.Features.Notifications;
 using Pishkhan.Features.Portal;
 using Pishkhan.Features.Reports;
 using Pishkhan.Features.Routing;
+using Pishkhan.Features.Satisfaction;
 using Pishkhan.Features.Sla;
 using Pishkhan.Features.Triage;
 using Pishkhan.Localization;
@@ -134,6 +135,7 @@ builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddReports();
 builder.Services.AddPortal();
+builder.Services.AddSatisfaction();
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -195,6 +197,7 @@ app.MapEmailEndpoints();
 app.MapAutomationEndpoints();
 app.MapReportEndpoints();
 app.MapPortal();
+app.MapSatisfaction();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

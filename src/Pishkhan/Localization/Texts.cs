@@ -388,7 +388,7 @@ public sealed class Texts
         ["slaPolicy.actionKind.AddTag"] = ("Add a tag", "افزودن برچسب"),
         ["slaPolicy.actionKind.CreateTask"] = ("Create a task", "ایجاد کار"),
         ["timeline.field.sla"] = ("SLA", "SLA"),
-    }.Concat(KnowledgeTexts.All).Concat(NotificationTexts.All).Concat(RoutingAdminTexts.All).Concat(EmailTexts.All).Concat(AutomationTexts.All).Concat(ReportTexts.All).Concat(PortalTexts.All).ToFrozenDictionary();
+    }.Concat(KnowledgeTexts.All).Concat(NotificationTexts.All).Concat(RoutingAdminTexts.All).Concat(EmailTexts.All).Concat(AutomationTexts.All).Concat(ReportTexts.All).Concat(PortalTexts.All).Concat(SatisfactionTexts.All).ToFrozenDictionary();
 
     /// <summary>A text in a language chosen by the caller rather than the reader's (e.g. both labels of a new level).</summary>
     public string Get(string key, bool fa) => All.TryGetValue(key, out var text) ? (fa ? text.Fa : text.En) : $"[{key}]";
