@@ -746,7 +746,7 @@ public static class TriggerMatcher
                 return changes.ContainsKey("status") && FromTo(trigger, "status", changes);
             case TriggerTypes.Assigned when eventKind == TriggerTypes.Updated:
                 return AssignmentFields.Any(k => changes.TryGetValue(k, out var c) && c.To is not null);
-            case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached:
+            case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached or TriggerTypes.SatisfactionRated:
                 return eventKind == trigger.Type;
             default:
                 return false;

@@ -33,6 +33,7 @@ public static class RecordAccess
             return null;
         }
 
+        var survey = await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking().Where(s => s.CaseId == id).Select(s => new { s.Rating, s.Comment }).FirstOrDefaultAsync(ct);
         var channels = await db.ContactChannels.AsNoTracking().Where(ch => ch.ContactId == c.Case.ContactId).OrderBy(ch => ch.Id).ToListAsync(ct);
         var e = c.Case;
         var values = new Dictionary<string, object?>
@@ -62,6 +63,8 @@ public static class RecordAccess
             ["contact.phone"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Phone)?.Value,
             ["account.name"] = c.AccountName,
             ["account.tier"] = c.AccountTier,
+            ["satisfaction.rating"] = survey?.Rating is { } rating ? (decimal)rating : null,
+            ["satisfaction.comment"] = survey?.Comment,
         };
         foreach (var (key, value) in e.CustomFields)
         {
