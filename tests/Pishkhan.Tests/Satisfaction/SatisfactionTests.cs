@@ -283,3 +283,44 @@ public sealed partial class SatisfactionTests : IDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }
+
+/// <summary>The mailer worker running (its round an hour long): a resolution wakes it, so the email does not wait for the round.</summary>
+[Trait("Category", "Integration")]
+public sealed class SurveyEmailWakeUpTests : IDisposable
+{
+    private readonly PishkhanAppFactory _app = new(seedDemo: false, settings: new Dictionary<string, string> { ["Pishkhan:Satisfaction:EmailEverySeconds"] = "3600" });
+
+    [Fact]
+    public async Task AResolution_WakesTheMailer()
+    {
+        await _app.WithDbAsync(async db =>
+        {
+            db.Add(new Mailbox { Name = "Support", Address = "support@pishkhan.test", ImapHost = "127.0.0.1", ImapPort = 1, ImapUser = "s", SmtpHost = "127.0.0.1", SmtpPort = 1 });
+            return await db.SaveChangesAsync();
+        });
+        var contact = await _app.CreateContactAsync(emails: [$"c-{Guid.NewGuid():N}@example.test"]);
+        var created = await _app.CreateCaseAsync(contactId: contact.Id);
+        var resolved = await _app.WithDbAsync(db => db.CaseStatuses.Where(s => s.Name == "Resolved").Select(s => s.Id).FirstAsync());
+        var response = await _app.ApiClient().PatchAsync($"/api/v1/cases/{created.Id}", Problems.JsonBody(new { version = created.Version, statusId = resolved }));
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Routing may have moved the new case into its queue meanwhile: read the version again.
+            var current = await _app.ApiClient().GetFromJsonAsync<CaseDto>($"/api/v1/cases/{created.Id}", PishkhanAppFactory.Json);
+            response = await _app.ApiClient().PatchAsync($"/api/v1/cases/{created.Id}", Problems.JsonBody(new { version = current!.Version, statusId = resolved }));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // Waits for the worker (far less than its hour-long round), without asserting how fast it was.
+        var status = SurveyEmailStatus.Pending;
+        for (var i = 0; i < 200 && status == SurveyEmailStatus.Pending; i++)
+        {
+            await Task.Delay(100);
+            status = await _app.WithDbAsync(db => db.Set<SatisfactionSurvey>().Where(s => s.CaseId == created.Id).Select(s => s.EmailStatus).FirstOrDefaultAsync());
+        }
+
+        Assert.Equal(SurveyEmailStatus.Queued, status);
+    }
+
+    public void Dispose() => _app.Dispose();
+}

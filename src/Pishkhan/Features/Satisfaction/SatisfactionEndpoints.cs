@@ -14,6 +14,7 @@ namespace Pishkhan.Features.Satisfaction;
 public static class SatisfactionEndpoints
 {
     public static IServiceCollection AddSatisfaction(this IServiceCollection services) => services
+        .AddSingleton<SurveySignal>()
         .AddSingleton<ISaveChangesInterceptor, SurveyOnResolve>()
         .AddSingleton<SurveyLink>()
         .AddSingleton<Surveys>()

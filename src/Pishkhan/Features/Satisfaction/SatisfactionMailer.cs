@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Email;
@@ -100,8 +101,24 @@ public sealed class SatisfactionMailer(IDbContextFactory<PishkhanDbContext> dbFa
     }
 }
 
-/// <summary>Runs <see cref="SatisfactionMailer"/> every <c>Pishkhan:Satisfaction:EmailEverySeconds</c> (default 30; 0 turns it off).</summary>
-public sealed class SatisfactionMailerWorker(SatisfactionMailer mailer, IConfiguration configuration, TimeProvider clock, ILogger<SatisfactionMailerWorker> log) : BackgroundService
+/// <summary>
+/// "A survey was just offered": wakes <see cref="SatisfactionMailerWorker"/> so the email goes out in a moment rather
+/// than at the next round. Losing a signal (a crash, a save inside a longer transaction) only delays the email to that round.
+/// </summary>
+public sealed class SurveySignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Offered() => _channel.Writer.TryWrite(true);
+
+    internal ChannelReader<bool> Reader => _channel.Reader;
+}
+
+/// <summary>
+/// Runs <see cref="SatisfactionMailer"/> when a survey is offered and every <c>Pishkhan:Satisfaction:EmailEverySeconds</c>
+/// (default 30; 0 turns it off).
+/// </summary>
+public sealed class SatisfactionMailerWorker(SatisfactionMailer mailer, SurveySignal signal, IConfiguration configuration, TimeProvider clock, ILogger<SatisfactionMailerWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -111,11 +128,19 @@ public sealed class SatisfactionMailerWorker(SatisfactionMailer mailer, IConfigu
             return;
         }
 
+        Task<bool>? woken = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(seconds), clock, stoppingToken);
+                woken ??= signal.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(seconds), clock, stoppingToken), woken);
+                if (woken.IsCompleted)
+                {
+                    signal.Reader.TryRead(out _); // it holds one signal at most
+                    woken = null;
+                }
+
                 await mailer.SendDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -19,8 +20,47 @@ namespace Pishkhan.Features.Satisfaction;
 /// as it is. Going straight to a <em>closed</em> status (spam, duplicates) offers no survey. Bulk
 /// <c>ExecuteUpdate</c> statements bypass this, as they bypass every interceptor; no case status is changed that way.
 /// </remarks>
-public sealed class SurveyOnResolve : SaveChangesInterceptor
+public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesInterceptor
 {
+    // The saves that offered a survey, so the mailer is woken once they have committed (not before: it would find nothing).
+    private readonly ConditionalWeakTable<DbContext, object> _offering = [];
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Wake(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Wake(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Wake(DbContext? context)
+    {
+        if (context is not null && _offering.Remove(context))
+        {
+            signal.Offered();
+        }
+    }
+
+    private void Forget(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _offering.Remove(context);
+        }
+    }
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (eventData.Context is PishkhanDbContext db)
@@ -82,7 +122,7 @@ public sealed class SurveyOnResolve : SaveChangesInterceptor
         return found;
     }
 
-    private static void Offer(PishkhanDbContext db, Case entity, SatisfactionSurvey? existing)
+    private void Offer(PishkhanDbContext db, Case entity, SatisfactionSurvey? existing)
     {
         var now = SurveyRules.Micro(db.Clock.GetUtcNow().UtcDateTime);
         if (existing is null)
@@ -97,6 +137,7 @@ public sealed class SurveyOnResolve : SaveChangesInterceptor
                 SentAt = now,
                 ChangeableUntil = now + SurveyRules.ChangeWindow,
             });
+            _offering.AddOrUpdate(db, this);
             return;
         }
 
@@ -112,6 +153,7 @@ public sealed class SurveyOnResolve : SaveChangesInterceptor
         if (existing.EmailStatus == SurveyEmailStatus.Expired)
         {
             existing.EmailStatus = SurveyEmailStatus.Pending; // it closed before a mailbox existed; it is open again
+            _offering.AddOrUpdate(db, this);
         }
     }
 }
