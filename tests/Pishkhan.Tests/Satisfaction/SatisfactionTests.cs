@@ -25,7 +25,7 @@ public sealed partial class SatisfactionTests : IDisposable
     private readonly AutomationApp _a = new(new Dictionary<string, string>
     {
         ["Pishkhan:Satisfaction:EmailEverySeconds"] = "0",
-        ["Pishkhan:PublicUrl"] = PublicUrl + "/",
+        ["Pishkhan:Portal:PublicUrl"] = PublicUrl + "/",
     });
 
     private PishkhanAppFactory App => _a.App;

@@ -1,14 +1,15 @@
 namespace Pishkhan.Features.Satisfaction;
 
 /// <summary>
-/// The address customers reach the app at, for links in emails: <c>Pishkhan:PublicUrl</c> (e.g.
-/// <c>https://support.example.com</c>); without it, the app's own first listening address (<c>urls</c> /
+/// The address customers reach the app at, for links in emails: <c>Pishkhan:Portal:PublicUrl</c>, the same setting the
+/// portal's own mails use (e.g. <c>https://support.example.com</c>). A survey is emailed by a background job, with no
+/// request whose address could be used instead, so without it: the app's own first listening address (<c>urls</c> /
 /// <c>ASPNETCORE_URLS</c>, a wildcard host read as <c>localhost</c>), else Kestrel's default <c>http://localhost:5000</c>.
 /// Set it in production: a link to localhost reaches nobody.
 /// </summary>
 public sealed class SurveyLink(IConfiguration configuration)
 {
-    public const string PublicUrlKey = "Pishkhan:PublicUrl";
+    public const string PublicUrlKey = "Pishkhan:Portal:PublicUrl";
 
     public string PublicBase
     {
