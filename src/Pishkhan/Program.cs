@@ -134,7 +134,7 @@ builder.Services.AddKnowledgeBase(builder.Configuration["Pishkhan:Knowledge:Inde
 builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddReports();
-builder.Services.AddPortal();
+builder.Services.AddPortal(builder.Configuration);
 builder.Services.AddSatisfaction();
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
@@ -175,6 +175,7 @@ app.UseRequestLocalization(o =>
 });
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

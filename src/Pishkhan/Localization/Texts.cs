@@ -390,6 +390,9 @@ public sealed class Texts
         ["timeline.field.sla"] = ("SLA", "SLA"),
     }.Concat(KnowledgeTexts.All).Concat(NotificationTexts.All).Concat(RoutingAdminTexts.All).Concat(EmailTexts.All).Concat(AutomationTexts.All).Concat(ReportTexts.All).Concat(PortalTexts.All).Concat(SatisfactionTexts.All).ToFrozenDictionary();
 
+    /// <summary>Whether <paramref name="key"/> is a text key (errors may carry a key or a plain message).</summary>
+    public static bool Has(string key) => All.ContainsKey(key);
+
     /// <summary>A text in a language chosen by the caller rather than the reader's (e.g. both labels of a new level).</summary>
     public string Get(string key, bool fa) => All.TryGetValue(key, out var text) ? (fa ? text.Fa : text.En) : $"[{key}]";
 

@@ -14,6 +14,9 @@ public sealed class Contact : IAudited
     public List<string> Tags { get; set; } = [];
     public Dictionary<string, string> CustomFields { get; set; } = [];
 
+    /// <summary>In the customer portal, sees every case of their account (organisation), not only their own.</summary>
+    public bool IsPortalOrganisationAdmin { get; set; }
+
     /// <summary>Email addresses and phone numbers, each unique across contacts so a message finds one person.</summary>
     public List<ContactChannel> Channels { get; } = [];
 

@@ -13,7 +13,8 @@ public sealed record ContactDto(
     IReadOnlyDictionary<string, string> CustomFields,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    int Version)
+    int Version,
+    bool PortalOrganisationAdmin = false)
 {
     public static ContactDto From(Contact c) => new(
         c.Id,
@@ -26,10 +27,14 @@ public sealed record ContactDto(
         c.CustomFields,
         c.CreatedAt,
         c.UpdatedAt,
-        c.Version);
+        c.Version,
+        c.IsPortalOrganisationAdmin);
 }
 
-/// <summary>A contact's fields, for create and for update (where <see cref="Version"/> must be the one last read).</summary>
+/// <summary>
+/// A contact's fields, for create and for update (where <see cref="Version"/> must be the one last read).
+/// <see cref="PortalOrganisationAdmin"/>: null leaves it as it is.
+/// </summary>
 public sealed record ContactRequest(
     string? Name,
     Guid? AccountId = null,
@@ -38,4 +43,5 @@ public sealed record ContactRequest(
     List<string>? Phones = null,
     List<string>? Tags = null,
     Dictionary<string, string>? CustomFields = null,
-    int? Version = null);
+    int? Version = null,
+    bool? PortalOrganisationAdmin = null);

@@ -116,6 +116,7 @@ public sealed class SaveContact(IDbContextFactory<PishkhanDbContext> dbFactory, 
         contact.Name = request.Name!.Trim();
         contact.AccountId = request.AccountId;
         contact.Language = request.Language;
+        contact.IsPortalOrganisationAdmin = request.PortalOrganisationAdmin ?? contact.IsPortalOrganisationAdmin;
         contact.Tags = CaseRules.CleanTags(request.Tags ?? []);
         contact.CustomFields = request.CustomFields ?? [];
         contact.UpdatedAt = now;
