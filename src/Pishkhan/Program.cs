@@ -22,6 +22,7 @@ using Pishkhan.Features.Portal;
 using Pishkhan.Features.Portal.Knowledge;
 using Pishkhan.Features.Reports;
 using Pishkhan.Features.Routing;
+using Pishkhan.Features.Satisfaction;
 using Pishkhan.Features.Sla;
 using Pishkhan.Features.Triage;
 using Pishkhan.Localization;
@@ -136,6 +137,7 @@ builder.Services.AddAutomation(builder.Configuration);
 builder.Services.AddReports();
 builder.Services.AddPortal(builder.Configuration);
 builder.Services.AddPortalKnowledge();
+builder.Services.AddSatisfaction();
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<DemoData>();
 
@@ -199,6 +201,7 @@ app.MapAutomationEndpoints();
 app.MapReportEndpoints();
 app.MapPortal();
 app.MapPortalKnowledge();
+app.MapSatisfaction();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -47,8 +47,9 @@ public sealed class DashboardApiTests
         Assert.Equal(3, board["waitingInQueues"].Value); // the three open cases wait, unowned, in the default queue
         Assert.Equal(25 * 60, board["longestWaitMinutes"].Value); // "early" since 2026-11-22 05:00
         Assert.Null(board["waitingInQueues"].Previous);
-        Assert.False(board["csat30Days"].Available);
-        Assert.Null(board["csat30Days"].Value);
+        Assert.True(board["csat30Days"].Available);
+        Assert.Null(board["csat30Days"].Value); // no survey answered: no average, and no answers counted
+        Assert.Equal(0, board["csatAnswers30Days"].Value);
 
         // The resolved case moves the next answer without waiting for the worker.
         await sla.PatchAsync(early.Id, new { statusId = statuses["Resolved"] });

@@ -173,8 +173,40 @@ public sealed class ReportMetricsTests
         var rows = ReportMetrics.ClosedPerAgent(facts);
 
         Assert.Equal(2, rows.Count);
-        Assert.Equal(new AgentClosedRow(AgentA, 2, Duration.FromMinutes(90), null), rows[0]);
-        Assert.Equal(new AgentClosedRow(AgentB, 1, Duration.FromHours(3), 4.0), rows[1]);
+        Assert.Equal(new AgentClosedRow(AgentA, 2, Duration.FromMinutes(90), null, 0), rows[0]);
+        Assert.Equal(new AgentClosedRow(AgentB, 1, Duration.FromHours(3), 4.0, 1), rows[1]);
+    }
+
+    [Fact]
+    public void ClosedPerAgent_CsatIsTheAverageOfTheAnsweredSurveysOnly()
+    {
+        var t = Utc(2026, 11, 1, 8);
+        var facts = new[]
+        {
+            // Agent A: 4 resolved, 3 answered (5, 4, 2): CSAT 11 / 3 = 3.67; the unanswered one is not a zero.
+            Fact(t, status: StatusCategory.Resolved, owner: AgentA, resolution: Duration.FromHours(1), csat: 5),
+            Fact(t, status: StatusCategory.Resolved, owner: AgentA, resolution: Duration.FromHours(1), csat: 4),
+            Fact(t, status: StatusCategory.Closed, owner: AgentA, resolution: Duration.FromHours(1), csat: 2),
+            Fact(t, status: StatusCategory.Resolved, owner: AgentA, resolution: Duration.FromHours(1)),
+            // An answer on a case reopened since is not counted: the case is not resolved.
+            Fact(t, status: StatusCategory.Open, owner: AgentA, csat: 1),
+            // Agent B: 1 resolved, rated 1.
+            Fact(t, status: StatusCategory.Resolved, owner: AgentB, resolution: Duration.FromHours(2), csat: 1),
+        };
+
+        var rows = ReportMetrics.ClosedPerAgent(facts);
+
+        Assert.Equal(new AgentClosedRow(AgentA, 4, Duration.FromHours(1), 3.67, 3), rows[0]);
+        Assert.Equal(new AgentClosedRow(AgentB, 1, Duration.FromHours(2), 1.0, 1), rows[1]);
+    }
+
+    [Fact]
+    public void Csat_AveragesTheRatings_RoundedToTwoDecimals_AndIsEmptyWithoutAnswers()
+    {
+        Assert.Equal(new CsatScore(0, null), ReportMetrics.Csat([]));
+        Assert.Equal(new CsatScore(3, 4.33), ReportMetrics.Csat([5, 4, 4])); // 13 / 3 = 4.333…
+        Assert.Equal(new CsatScore(2, 4.5), ReportMetrics.Csat([5, 4]));
+        Assert.Equal(new CsatScore(4, 2.75), ReportMetrics.Csat([1, 2, 3, 5]));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Pishkhan.Tests.Reports;
 public sealed class ReportPagesTests(PishkhanAppFactory app) : IClassFixture<PishkhanAppFactory>
 {
     [Fact]
-    public async Task Admin_SeesTheReportFromItsAddress_AndTheDashboardWithCsatNotAvailable()
+    public async Task Admin_SeesTheReportFromItsAddress_AndTheDashboardWithCsat()
     {
         var team = await app.CreateTeamAsync($"Pages {Guid.NewGuid():N}");
         await app.CreateCaseAsync(teamId: team);
@@ -22,13 +22,14 @@ public sealed class ReportPagesTests(PishkhanAppFactory app) : IClassFixture<Pis
 
         var dashboard = WebUtility.HtmlDecode(await admin.GetStringAsync("/dashboard"));
         Assert.Contains("data-key=\"openCases\"", dashboard, StringComparison.Ordinal);
-        Assert.Contains("not available", dashboard, StringComparison.Ordinal);
+        Assert.Contains("data-key=\"csat30Days\"", dashboard, StringComparison.Ordinal);
+        Assert.Contains("CSAT, last 30 days", dashboard, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.Redirect, (await admin.GetAsync("/account/language/fa")).StatusCode);
         var persian = WebUtility.HtmlDecode(await admin.GetStringAsync($"/reports/volume?teamId={team}&granularity=month"));
         Assert.Contains("گزارش‌ها", persian, StringComparison.Ordinal);
         Assert.Matches("[۰-۹]{4}-[۰-۹]{2}", persian); // a month label (Jalali by default in fa), in Persian digits
-        Assert.Contains("در دسترس نیست", WebUtility.HtmlDecode(await admin.GetStringAsync("/dashboard")), StringComparison.Ordinal);
+        Assert.Contains("رضایت مشتری، ۳۰ روز اخیر", WebUtility.HtmlDecode(await admin.GetStringAsync("/dashboard")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -753,16 +753,8 @@ public static class TriggerMatcher
             case TriggerTypes.StatusChanged when eventKind == TriggerTypes.Updated:
                 return changes.ContainsKey("status") && FromTo(trigger, "status", changes);
             case TriggerTypes.Assigned when eventKind == TriggerTypes.Updated:
-                foreach (var key in AssignmentFields)
-                {
-                    if (changes.TryGetValue(key, out var c) && c.To is not null)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached:
+                return AssignmentFields.Any(k => changes.TryGetValue(k, out var c) && c.To is not null);
+            case TriggerTypes.Created or TriggerTypes.Deleted or TriggerTypes.MessageReceived or TriggerTypes.SlaWarning or TriggerTypes.SlaBreached or TriggerTypes.SatisfactionRated:
                 return eventKind == trigger.Type;
             default:
                 return false;

@@ -82,6 +82,12 @@ public static class AutomationOutbox
                     Add(sla.NewValue == "warned" ? TriggerTypes.SlaWarning : TriggerTypes.SlaBreached, sla.CaseId,
                         new Dictionary<string, FieldChange> { ["sla.metric"] = new(null, sla.OldValue) });
                     break;
+                case Satisfaction.SatisfactionSurvey survey when entry.State == EntityState.Modified && entry.Property(nameof(survey.Rating)).IsModified:
+                    Add(TriggerTypes.SatisfactionRated, survey.CaseId, new Dictionary<string, FieldChange>
+                    {
+                        ["satisfaction.rating"] = new(Format(entry.Property(nameof(survey.Rating)).OriginalValue), Format(survey.Rating)),
+                    });
+                    break;
             }
         }
 

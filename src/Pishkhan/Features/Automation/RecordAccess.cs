@@ -53,6 +53,7 @@ public static class RecordAccess
         PishkhanDbContext db, Case e, string? statusName, StatusCategory statusCategory, string? contactName, string? contactLanguage, string? accountName, string? accountTier, CancellationToken ct)
     {
         var channels = await db.ContactChannels.AsNoTracking().Where(ch => ch.ContactId == e.ContactId).OrderBy(ch => ch.Id).ToListAsync(ct);
+        var survey = await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking().Where(s => s.CaseId == e.Id).Select(s => new { s.Rating, s.Comment }).FirstOrDefaultAsync(ct);
         var values = new Dictionary<string, object?>
         {
             ["number"] = e.Number,
@@ -80,6 +81,8 @@ public static class RecordAccess
             ["contact.phone"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Phone)?.Value,
             ["account.name"] = accountName,
             ["account.tier"] = accountTier,
+            ["satisfaction.rating"] = survey?.Rating is { } rating ? (decimal)rating : null,
+            ["satisfaction.comment"] = survey?.Comment,
         };
         foreach (var (key, value) in e.CustomFields)
         {

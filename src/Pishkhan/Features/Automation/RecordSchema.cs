@@ -63,6 +63,8 @@ public sealed class RecordSchema(string type, IReadOnlyDictionary<string, FieldS
         ["contact.phone"] = new(FieldKind.Text),
         ["account.name"] = new(FieldKind.Text),
         ["account.tier"] = new(FieldKind.Text),
+        ["satisfaction.rating"] = new(FieldKind.Number),
+        ["satisfaction.comment"] = new(FieldKind.Text),
     });
 
     public static RecordSchema? For(string? type) => type switch

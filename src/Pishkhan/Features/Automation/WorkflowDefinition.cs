@@ -62,7 +62,10 @@ public static class TriggerTypes
     public const string Scheduled = "scheduled";
     public const string Relative = "relative";
 
-    public static readonly IReadOnlyList<string> All = [Created, Updated, StatusChanged, Assigned, Deleted, SlaWarning, SlaBreached, MessageReceived, Scheduled, Relative];
+    /// <summary>The customer answered (or changed) the case's satisfaction survey; the rating is <c>satisfaction.rating</c>.</summary>
+    public const string SatisfactionRated = "satisfactionRated";
+
+    public static readonly IReadOnlyList<string> All = [Created, Updated, StatusChanged, Assigned, Deleted, SlaWarning, SlaBreached, MessageReceived, Scheduled, Relative, SatisfactionRated];
 }
 
 public sealed record TriggerDefinition

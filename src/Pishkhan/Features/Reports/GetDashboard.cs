@@ -26,7 +26,7 @@ public enum Comparison
 
 /// <summary>
 /// One dashboard number beside the previous period's. <see cref="Available"/> is false for a number Pishkhan cannot
-/// compute yet (CSAT until surveys exist); then both values are null.
+/// compute yet; then both values are null.
 /// </summary>
 public sealed record DashboardFigure(string Key, double? Value, double? Previous, string Unit, Comparison ComparedWith, bool Available = true);
 
@@ -47,8 +47,6 @@ public sealed record Dashboard(string Kind, DateTimeOffset At, IReadOnlyList<Das
 /// </remarks>
 public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory, CalendarResolver calendars, ReportRefresher refresher, TimeProvider clock)
 {
-    /// <summary>CSAT is not measured until customer surveys exist (issue 9); this is the one place to plug it in.</summary>
-    public static DashboardFigure Csat30Days() => new("csat30Days", null, null, "score", Comparison.Previous30Days, Available: false);
 
     public async Task<Dashboard> SupervisorAsync(CancellationToken ct = default)
     {
@@ -69,6 +67,8 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
         var firstResponseBefore = await AverageAsync(rows.Where(r => r.FirstResponseAt >= w.TwoMonthsAgo && r.FirstResponseAt < w.MonthAgo).Select(r => r.FirstResponseBusinessSeconds), ct);
         var resolution = await AverageAsync(rows.Where(r => r.ResolvedAt >= w.MonthAgo && r.ResolvedAt < w.Now).Select(r => r.ResolutionBusinessSeconds), ct);
         var resolutionBefore = await AverageAsync(rows.Where(r => r.ResolvedAt >= w.TwoMonthsAgo && r.ResolvedAt < w.MonthAgo).Select(r => r.ResolutionBusinessSeconds), ct);
+        var csat = await CsatAsync(db, w.MonthAgo, w.Now, ct);
+        var csatBefore = await CsatAsync(db, w.TwoMonthsAgo, w.MonthAgo, ct);
 
         return new Dashboard("supervisor", w.At,
         [
@@ -78,7 +78,8 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
             new("longestWaitMinutes", waiting.LongestMinutes, null, "minutes", Comparison.None),
             new("slaAtRisk", atRisk, null, "instances", Comparison.None),
             new("breachedToday", breachedToday, breachedYesterday, "instances", Comparison.YesterdaySoFar),
-            Csat30Days(),
+            new("csat30Days", csat.Average, csatBefore.Average, "score", Comparison.Previous30Days),
+            new("csatAnswers30Days", csat.Answers, csatBefore.Answers, "answers", Comparison.Previous30Days),
             new("firstResponseAverageMinutes", firstResponse, firstResponseBefore, "businessMinutes", Comparison.Previous30Days),
             new("resolutionAverageMinutes", resolution, resolutionBefore, "businessMinutes", Comparison.Previous30Days),
         ], await refresher.FreshnessAsync(ct));
@@ -130,6 +131,12 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
     }
 
     private static DateTime U(Instant i) => i.ToDateTimeUtc();
+
+    /// <summary>Survey answers first given in [from, to): their count and average rating (on the index of <c>AnsweredAt</c>).</summary>
+    private static async Task<CsatScore> CsatAsync(PishkhanDbContext db, DateTime from, DateTime to, CancellationToken ct) =>
+        ReportMetrics.Csat(await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking()
+            .Where(s => s.AnsweredAt >= from && s.AnsweredAt < to && s.Rating != null)
+            .Select(s => (double)s.Rating!.Value).ToListAsync(ct));
 
     /// <summary>SLA instances past their warning point and not yet due, not achieved: the ones a supervisor can still save.</summary>
     private static IQueryable<SlaInstance> AtRisk(PishkhanDbContext db, DateTime now) =>

@@ -111,8 +111,8 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             case "closed-per-agent":
                 {
                     var facts = await FactsAsync(db, filter, r => r.ResolvedAt >= s && r.ResolvedAt < e, ct);
-                    table = (["agentId", "agent", "closed", "averageHandlingMinutes", "csat"],
-                        ReportMetrics.ClosedPerAgent(facts).Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat)));
+                    table = (["agentId", "agent", "closed", "averageHandlingMinutes", "csat", "csatAnswers"],
+                        ReportMetrics.ClosedPerAgent(facts).Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat, r.CsatAnswers)));
                     break;
                 }
 

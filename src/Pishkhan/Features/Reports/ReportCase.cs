@@ -34,7 +34,7 @@ public sealed class ReportCase
     public int Exchanges { get; set; }
     public int Reopens { get; set; }
 
-    /// <summary>The case's CSAT score once surveys exist (issue 9); null until then.</summary>
+    /// <summary>The rating (1–5) of the case's satisfaction survey; null while unanswered (Features/Satisfaction).</summary>
     public double? Csat { get; set; }
 
     /// <summary>The case's version and last update the row was computed from (to check a row against its case).</summary>

@@ -38,6 +38,11 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
             .Where(e => e.State is EntityState.Added or EntityState.Modified)
             .Select(e => e.Entity.Id)
             .ToList();
+        // An answer to the case's satisfaction survey moves its CSAT in the roll-up.
+        changed.AddRange(context.ChangeTracker.Entries<Satisfaction.SatisfactionSurvey>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified)
+            .Select(e => e.Entity.CaseId)
+            .Except(changed));
         foreach (var id in changed)
         {
             context.Add(new ReportDirtyCase { CaseId = id });

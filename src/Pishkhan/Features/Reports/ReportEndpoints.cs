@@ -33,7 +33,7 @@ public static class ReportEndpoints
 
         app.MapGet("/api/v1/dashboard", async Task<Ok<Dashboard>> (GetDashboard handler, CancellationToken ct) => TypedResults.Ok(await handler.SupervisorAsync(ct)))
             .WithTags("Reports").RequireAuthorization(Scopes.CasesRead, Actor.SupervisorPolicy)
-            .WithName("GetSupervisorDashboard").WithSummary("Supervisors and admins: open, new today, waiting in queues and the longest wait, SLA at risk, breached today, CSAT (not available yet), first-response and resolution averages, each beside the previous period.");
+            .WithName("GetSupervisorDashboard").WithSummary("Supervisors and admins: open, new today, waiting in queues and the longest wait, SLA at risk, breached today, CSAT and its answer count (last 30 days), first-response and resolution averages, each beside the previous period.");
         app.MapGet("/api/v1/me/dashboard", async Task<Results<Ok<Dashboard>, NotFound>> (ClaimsPrincipal user, GetDashboard handler, CancellationToken ct) =>
                 await handler.AgentAsync(Actor.FromPrincipal(user), ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound())
             .WithTags("Reports").RequireAuthorization(Scopes.CasesRead)

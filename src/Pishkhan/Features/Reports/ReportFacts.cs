@@ -13,8 +13,7 @@ namespace Pishkhan.Features.Reports;
 /// <param name="ResolutionBusiness">Creation → (last) resolution in business time; time while resolved or paused does not count.</param>
 /// <param name="Exchanges">Messages back and forth: customer messages plus public agent replies (notes and automated messages excluded).</param>
 /// <param name="Reopens">How many times the case left a resolved/closed status for an open one.</param>
-/// <param name="Csat">The customer's satisfaction score (1–5) once surveys exist (issue 9); null until then, and reports
-/// show CSAT beside every per-agent and per-period number where it is not null.</param>
+/// <param name="Csat">The rating (1–5) of the case's satisfaction survey (Features/Satisfaction); null while unanswered.</param>
 public sealed record CaseFact(
     Guid CaseId,
     Instant CreatedAt,

@@ -58,7 +58,11 @@ public sealed record Bucketing(DateTimeZone Zone, IsoDayOfWeek WeekStart = IsoDa
 
 public sealed record VolumeRow(LocalDate PeriodStart, string Period, string Key, int Count);
 
-public sealed record AgentClosedRow(Guid? AgentId, int Closed, Duration? AverageHandling, double? AverageCsat);
+/// <summary>An agent's resolved cases beside their handling time and CSAT (the average rating of those cases' answered surveys, and how many).</summary>
+public sealed record AgentClosedRow(Guid? AgentId, int Closed, Duration? AverageHandling, double? AverageCsat, int CsatAnswers = 0);
+
+/// <summary>CSAT over a set of answers: how many, and their average rating (1–5, two decimals); null when none.</summary>
+public sealed record CsatScore(int Answers, double? Average);
 
 /// <summary>Average and median of a set of durations; both null when the set is empty.</summary>
 public sealed record DurationStats(int Count, Duration? Average, Duration? Median);
@@ -120,8 +124,16 @@ public static class ReportMetrics
                 g.Key,
                 g.Count(),
                 Stats(g.Select(f => f.ResolutionBusiness)).Average,
-                g.Any(f => f.Csat is not null) ? g.Where(f => f.Csat is not null).Average(f => f.Csat!.Value) : null))
+                Csat(g.Where(f => f.Csat is not null).Select(f => f.Csat!.Value)).Average,
+                g.Count(f => f.Csat is not null)))
             .OrderByDescending(r => r.Closed).ThenBy(r => r.AgentId)];
+
+    /// <summary>CSAT of a set of ratings: their count and average, rounded to two decimals (half away from zero).</summary>
+    public static CsatScore Csat(IEnumerable<double> ratings)
+    {
+        var list = ratings.ToList();
+        return new CsatScore(list.Count, list.Count == 0 ? null : Math.Round(list.Average(), 2, MidpointRounding.AwayFromZero));
+    }
 
     public static ResponseTimes ResponseTimes(IReadOnlyCollection<CaseFact> facts) => new(
         Stats(facts.Select(f => f.FirstResponseBusiness)),

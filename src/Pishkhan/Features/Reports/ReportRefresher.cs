@@ -153,6 +153,9 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             .ToLookup(i => i.CaseId);
         var policies = await db.SlaPolicies.AsNoTracking().Select(p => new { p.Id, p.Is24x7, p.PauseStatusIds }).ToDictionaryAsync(p => p.Id, ct);
         var calendarCache = new Dictionary<Guid, BusinessCalendar>();
+        var ratings = await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking()
+            .Where(s => caseIds.Contains(s.CaseId) && s.Rating != null)
+            .ToDictionaryAsync(s => s.CaseId, s => (double?)s.Rating, ct);
         var existing = await db.Set<ReportCase>().Where(r => caseIds.Contains(r.CaseId)).ToDictionaryAsync(r => r.CaseId, ct);
 
         foreach (var c in cases)
@@ -220,6 +223,7 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             row.ResolutionBusinessSeconds = row.ResolvedAt is null ? null : Seconds(durations.Resolution);
             row.Exchanges = own.Count;
             row.Reopens = durations.Reopens;
+            row.Csat = ratings.GetValueOrDefault(c.Id);
             row.CaseVersion = c.Version;
             row.CaseUpdatedAt = c.UpdatedAt;
             row.ComputedAt = now;
