@@ -133,6 +133,10 @@ internal static class PortalTexts
             "A file is of a type we do not accept (we check its content, not its name): use images, PDF, text, CSV, Word, Excel or ZIP.",
             "نوع یکی از فایل‌ها پذیرفته نیست (محتوای آن را می‌سنجیم، نه نامش را): تصویر، PDF، متن، CSV، ورد، اکسل یا ZIP بفرستید."),
         ["portal.error.fileTooLarge"] = ("A file is larger than 10 MB.", "یکی از فایل‌ها از ۱۰ مگابایت بزرگ‌تر است."),
+        ["portal.survey.ask"] = ("Solved? Tell us how we did — it takes ten seconds.", "حل شد؟ بگویید کار ما چطور بود؛ ده ثانیه بیشتر طول نمی‌کشد."),
+        ["portal.survey.rate"] = ("Rate our service", "به خدمات ما امتیاز دهید"),
+        ["portal.survey.rated"] = ("You rated our service {0} out of 5. Thank you!", "به خدمات ما {0} از ۵ امتیاز دادید. سپاس!"),
+        ["portal.survey.change"] = ("Change your rating", "تغییر امتیاز"),
         ["portal.home.signIn"] = ("Sign in or create an account to open and follow requests.", "برای ثبت و پیگیری درخواست، وارد شوید یا حساب بسازید."),
     };
 }

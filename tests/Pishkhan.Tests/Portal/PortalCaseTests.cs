@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Portal;
 
@@ -204,5 +205,25 @@ public sealed class PortalCaseTests : IDisposable
         var stored = await _app.WithDbAsync(db => db.Cases.SingleAsync(c => c.ContactId == contactId));
         Assert.Equal(categoryId, stored.CategoryId);
         Assert.Equal(new Dictionary<string, string> { ["invoiceNumber"] = "1234", ["plan"] = "pro" }, stored.CustomFields);
+    }
+
+    [Fact]
+    public async Task Once_resolved_the_request_page_asks_for_a_rating_and_then_shows_it()
+    {
+        var (contactId, email) = await PortalKit.CreateCustomerAsync(_app);
+        var created = await _app.CreateCaseAsync("Slow reports", contactId);
+        var resolved = await _app.WithDbAsync(db => db.CaseStatuses.Where(s => s.Category == StatusCategory.Resolved).Select(s => s.Id).FirstAsync());
+        var patch = await _app.ApiClient().PatchAsync($"/api/v1/cases/{created.Id}", Problems.JsonBody(new { version = created.Version, statusId = resolved }));
+        patch.EnsureSuccessStatusCode();
+        var customer = await PortalKit.SignInAsync(_app, email);
+        var page = await customer.GetStringAsync($"/portal/cases/{created.Id}");
+        Assert.Contains("data-testid=\"portal-rate\"", page, StringComparison.Ordinal);
+        var token = await _app.WithDbAsync(db => db.Set<Pishkhan.Features.Satisfaction.SatisfactionSurvey>().Where(v => v.CaseId == created.Id).Select(v => v.Token).SingleAsync());
+        Assert.Contains($"/portal/survey/{token}", page, StringComparison.Ordinal);
+
+        await _app.Services.GetRequiredService<Pishkhan.Features.Satisfaction.Surveys>().AnswerAsync(token, 4, "ok");
+        page = await customer.GetStringAsync($"/portal/cases/{created.Id}");
+        Assert.Contains("data-testid=\"portal-rated\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"portal-rate\"", page, StringComparison.Ordinal);
     }
 }
