@@ -273,19 +273,7 @@ public sealed class RealtimeAutomation(
                         value = status.Name;
                         break;
                     default:
-                        var key = field[RecordSchema.CustomPrefix.Length..];
-                        before = entity.CustomFields.GetValueOrDefault(key);
-                        var copy = new Dictionary<string, string>(entity.CustomFields);
-                        if (value is null)
-                        {
-                            copy.Remove(key);
-                        }
-                        else
-                        {
-                            copy[key] = value;
-                        }
-
-                        entity.CustomFields = copy;
+                        before = RecordAccess.SetCustomField(entity, field[RecordSchema.CustomPrefix.Length..], value);
                         break;
                 }
 

@@ -11,6 +11,24 @@ namespace Pishkhan.Features.Automation;
 /// </summary>
 public static class RecordAccess
 {
+    /// <summary>Sets (or, with null, removes) one custom field of a case as a new dictionary, so the change is tracked; returns the value before.</summary>
+    public static string? SetCustomField(Case entity, string key, string? value)
+    {
+        var before = entity.CustomFields.GetValueOrDefault(key);
+        var copy = new Dictionary<string, string>(entity.CustomFields);
+        if (value is null)
+        {
+            copy.Remove(key);
+        }
+        else
+        {
+            copy[key] = value;
+        }
+
+        entity.CustomFields = copy;
+        return before;
+    }
+
     public static Task<RecordSnapshot?> LoadAsync(PishkhanDbContext db, string recordType, Guid id, CancellationToken ct) => recordType switch
     {
         "case" => CaseAsync(db, id, ct),

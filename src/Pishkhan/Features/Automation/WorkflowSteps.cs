@@ -129,19 +129,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
 
                 break;
             default:
-                var key = field[RecordSchema.CustomPrefix.Length..];
-                before = entity.CustomFields.GetValueOrDefault(key);
-                var copy = new Dictionary<string, string>(entity.CustomFields);
-                if (value is null)
-                {
-                    copy.Remove(key);
-                }
-                else
-                {
-                    copy[key] = value;
-                }
-
-                entity.CustomFields = copy;
+                before = RecordAccess.SetCustomField(entity, field[RecordSchema.CustomPrefix.Length..], value);
                 break;
         }
 

@@ -389,6 +389,27 @@ public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         return await db.Cases.AsNoTracking().Where(c => c.Id == entity.Id).Select(CaseDto.Projection).FirstAsync(ct);
     }
 
+    /// <summary>
+    /// The customer wrote again (by email or in the portal): the case is with the team again. It moves to the first Open
+    /// status, with a status event on the timeline by <paramref name="authorName"/>; not saved.
+    /// </summary>
+    internal static async Task ReopenForCustomerAsync(PishkhanDbContext db, Case entity, string authorName, Guid? authorContactId, DateTime now, CancellationToken ct)
+    {
+        var open = await db.CaseStatuses.Where(s => s.Category == StatusCategory.Open).OrderBy(s => s.Position).FirstAsync(ct);
+        db.TimelineEntries.Add(new TimelineEntry
+        {
+            CaseId = entity.Id,
+            Kind = TimelineKind.Event,
+            Field = "status",
+            OldValue = entity.Status?.Name,
+            NewValue = open.Name,
+            AuthorContactId = authorContactId,
+            AuthorName = authorName,
+            CreatedAt = now,
+        });
+        ApplyStatus(entity, open, now);
+    }
+
     internal static void ApplyStatus(Case entity, CaseStatus status, DateTime now)
     {
         entity.StatusId = status.Id;

@@ -171,18 +171,7 @@ public sealed class EmailIntake(
         if (category >= StatusCategory.Resolved)
         {
             // The customer wrote again: the case is open again (a resolved one always, a closed one per mailbox setting).
-            var open = await db.CaseStatuses.Where(s => s.Category == StatusCategory.Open).OrderBy(s => s.Position).FirstAsync(ct);
-            db.TimelineEntries.Add(new TimelineEntry
-            {
-                CaseId = caseId,
-                Kind = TimelineKind.Event,
-                Field = "status",
-                OldValue = entity.Status.Name,
-                NewValue = open.Name,
-                AuthorName = actor.Name,
-                CreatedAt = now,
-            });
-            UpdateCase.ApplyStatus(entity, open, now);
+            await UpdateCase.ReopenForCustomerAsync(db, entity, actor.Name, null, now, ct);
         }
 
         var entry = await AddMessageAsync(db, mailbox, mail, entity, contactId, threading, now, ct);

@@ -203,19 +203,7 @@ public sealed class PortalCases(
         if (entity.Status.Category is StatusCategory.Waiting or StatusCategory.Resolved)
         {
             // The customer wrote again: the case is with us again, as when they answer by email.
-            var open = await db.CaseStatuses.Where(s => s.Category == StatusCategory.Open).OrderBy(s => s.Position).FirstAsync(ct);
-            db.TimelineEntries.Add(new TimelineEntry
-            {
-                CaseId = caseId,
-                Kind = TimelineKind.Event,
-                Field = "status",
-                OldValue = entity.Status.Name,
-                NewValue = open.Name,
-                AuthorContactId = customer.ContactId,
-                AuthorName = customer.Name,
-                CreatedAt = now,
-            });
-            UpdateCase.ApplyStatus(entity, open, now);
+            await UpdateCase.ReopenForCustomerAsync(db, entity, customer.Name, customer.ContactId, now, ct);
         }
 
         var entry = Message(caseId, customer, body?.Trim() ?? "", stored, now);
