@@ -8,6 +8,31 @@ public static class PortalText
     /// <summary>The text of an error key; anything that is not one of ours reads as the general error, never as raw input.</summary>
     public static string Error(Texts texts, string key) => key.StartsWith("portal.error.", StringComparison.Ordinal) && Texts.Has(key) ? texts[key] : texts["portal.error.general"];
 
+    /// <summary>
+    /// What a customer can expect, in one sentence: "We usually answer within 4 business hours; we are open …; we aim to
+    /// answer this one by …." Empty when the SLA gives nothing to say.
+    /// </summary>
+    public static string Expectation(Texts texts, Features.Portal.PortalExpectation e, bool fa)
+    {
+        var parts = new List<string>();
+        if (e.TargetSeconds is { } seconds)
+        {
+            parts.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, texts["portal.expect.within"], Features.Portal.OpeningHours.Duration(seconds, fa)));
+        }
+
+        if ((fa ? e.OpeningHoursFa : e.OpeningHours) is { } hours)
+        {
+            parts.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, texts["portal.expect.open"], hours));
+        }
+
+        if (e.AnswerBy is { } by)
+        {
+            parts.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, texts["portal.expect.by"], DisplayFormat.DateTime(by, fa)));
+        }
+
+        return parts.Count == 0 ? "" : string.Join(fa ? "؛ " : "; ", parts) + ".";
+    }
+
     /// <summary>"field:key,field:key" from a redirect's query.</summary>
     public static Dictionary<string, string> ParseErrors(string? errors) =>
         (errors ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)

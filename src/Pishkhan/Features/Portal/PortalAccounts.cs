@@ -269,20 +269,22 @@ public sealed class PortalAccounts(
     }
 
     /// <summary>The customer principal's facts for an account (who they are, whether they see their organisation's cases).</summary>
-    public async Task<PortalCustomer?> CustomerAsync(Guid accountId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Set<PortalAccount>().AsNoTracking().Where(a => a.Id == accountId)
-            .Select(a => new PortalCustomer(a.Id, a.ContactId, a.Contact!.Name, a.Email, a.Contact.Language ?? UiLanguage.Persian,
-                a.Contact.IsPortalOrganisationAdmin ? a.Contact.AccountId : null))
-            .FirstOrDefaultAsync(ct);
-    }
+    public async Task<PortalCustomer?> CustomerAsync(Guid accountId, CancellationToken ct = default) =>
+        (await CurrentAsync(accountId, ct))?.Customer;
 
-    /// <summary>The account's current security stamp, or null when it is gone (the cookie check on each portal request).</summary>
-    public async Task<string?> StampAsync(Guid accountId, CancellationToken ct = default)
+    /// <summary>The account's customer facts and security stamp in one read, or null when it is gone (the cookie check on each portal request).</summary>
+    public async Task<(PortalCustomer Customer, string Stamp)?> CurrentAsync(Guid accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Set<PortalAccount>().AsNoTracking().Where(a => a.Id == accountId).Select(a => a.SecurityStamp).FirstOrDefaultAsync(ct);
+        var row = await db.Set<PortalAccount>().AsNoTracking().Where(a => a.Id == accountId)
+            .Select(a => new
+            {
+                Customer = new PortalCustomer(a.Id, a.ContactId, a.Contact!.Name, a.Email, a.Contact.Language ?? UiLanguage.Persian,
+                    a.Contact.IsPortalOrganisationAdmin ? a.Contact.AccountId : null),
+                a.SecurityStamp,
+            })
+            .FirstOrDefaultAsync(ct);
+        return row is null ? null : (row.Customer, row.SecurityStamp);
     }
 
     public static string? PasswordProblem(string? password, string email) =>

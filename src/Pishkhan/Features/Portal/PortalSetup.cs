@@ -77,18 +77,17 @@ public static class PortalSetup
     {
         var accounts = ctx.HttpContext.RequestServices.GetRequiredService<PortalAccounts>();
         var claimed = PortalCustomer.FromPrincipal(ctx.Principal);
-        var current = claimed is null ? null : await accounts.CustomerAsync(claimed.PortalAccountId, ctx.HttpContext.RequestAborted);
-        var stamp = claimed is null ? null : await accounts.StampAsync(claimed.PortalAccountId, ctx.HttpContext.RequestAborted);
-        if (current is null || stamp is null || stamp != PortalCustomer.StampOf(ctx.Principal!))
+        var current = claimed is null ? null : await accounts.CurrentAsync(claimed.PortalAccountId, ctx.HttpContext.RequestAborted);
+        if (current is not { } found || found.Stamp != PortalCustomer.StampOf(ctx.Principal!))
         {
             ctx.RejectPrincipal();
             await ctx.HttpContext.SignOutAsync(PortalCustomer.Scheme);
             return;
         }
 
-        if (current != claimed)
+        if (found.Customer != claimed)
         {
-            ctx.ReplacePrincipal(current.ToPrincipal(stamp));
+            ctx.ReplacePrincipal(found.Customer.ToPrincipal(found.Stamp));
             ctx.ShouldRenew = true;
         }
     }

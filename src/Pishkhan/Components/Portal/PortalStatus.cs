@@ -1,4 +1,4 @@
-namespace Pishkhan.Features.Portal.Knowledge;
+namespace Pishkhan.Components.Portal;
 
 /// <summary>
 /// Answers a server-rendered portal page with an error status (404, 400) while still sending the page's own content.
