@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Pishkhan.Features.Identity;
 using Pishkhan.Features.Reports;
+using Pishkhan.Features.Routing;
 using Pishkhan.Tests.Sla;
 
 namespace Pishkhan.Tests.Reports;
@@ -38,6 +39,7 @@ public sealed class DashboardApiTests
         sla.Clock.Set(Utc(2026, 11, 23, 5, 30));
         await app.CreateCaseAsync();
         sla.Clock.Set(Utc(2026, 11, 23, 6));
+        await sla.Service<RoutingService>().SweepAsync(); // the routing worker queues new cases after their commit; the sweep makes sure it has
 
         var board = await DashboardAsync(app.ApiClient());
 
