@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Pishkhan;
 using Pishkhan.Components;
@@ -28,6 +29,7 @@ using Pishkhan.Features.Triage;
 using Pishkhan.Localization;
 using Pishkhan.Platform.Attachments;
 using Pishkhan.Platform.Data;
+using Pishkhan.Platform.Http;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -93,6 +95,7 @@ builder.Services.AddCascadingAuthenticationState();
 builder.Services.Configure<AttachmentOptions>(builder.Configuration.GetSection("Pishkhan:Attachments"));
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Pishkhan:Bootstrap"));
 builder.Services.AddSingleton(new AttachmentStore(Path.Combine(dataDirectory, "attachments")));
+builder.Services.AddSingleton<CustomerUploads>();
 builder.Services.AddSingleton<PriorityMatrices>();
 builder.Services.AddSingleton<CategorisationRules>();
 builder.Services.AddSingleton<CategoryClassifier>();
@@ -144,6 +147,8 @@ builder.Services.AddScoped<DemoData>();
 builder.Services.AddLocalization();
 builder.Services.AddSingleton<Texts>();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// X-Frame-Options is set by UseFramePolicy (DENY everywhere but the embeddable web form), not by antiforgery's SAMEORIGIN.
+builder.Services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
 builder.Services.AddMudServices();
 
 var app = builder.Build();
@@ -169,6 +174,7 @@ await StartUp.PrepareAsync(app, dataDirectory);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseFramePolicy("/forms", () => app.Services.GetRequiredService<IOptions<WebFormOptions>>().Value.FrameAncestors);
 app.UseRequestLocalization(o =>
 {
     o.AddSupportedCultures(UiCulture.Persian, UiCulture.English).AddSupportedUICultures(UiCulture.Persian, UiCulture.English);
@@ -202,7 +208,8 @@ app.MapReportEndpoints();
 app.MapPortal();
 app.MapPortalKnowledge();
 app.MapSatisfaction();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Framing is decided in one place (UseFramePolicy above), so Blazor's own "frame-ancestors 'self'" is turned off.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();
 

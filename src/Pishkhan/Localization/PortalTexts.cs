@@ -126,13 +126,6 @@ internal static class PortalTexts
         ["portal.error.fieldDate"] = ("Enter a date.", "یک تاریخ وارد کنید."),
         ["portal.error.fieldChoice"] = ("Choose one of the options.", "یکی از گزینه‌ها را انتخاب کنید."),
         ["portal.error.fieldTooLong"] = ("The answer is too long (at most 500 characters).", "پاسخ بیش از حد بلند است (حداکثر ۵۰۰ نویسه)."),
-        ["portal.error.tooManyFiles"] = ("Attach at most 5 files.", "حداکثر ۵ فایل پیوست کنید."),
-        ["portal.error.fileName"] = ("A file needs a name of at most 255 characters.", "نام فایل باید حداکثر ۲۵۵ نویسه باشد."),
-        ["portal.error.fileEmpty"] = ("A file is empty.", "یکی از فایل‌ها خالی است."),
-        ["portal.error.fileType"] = (
-            "A file is of a type we do not accept (we check its content, not its name): use images, PDF, text, CSV, Word, Excel or ZIP.",
-            "نوع یکی از فایل‌ها پذیرفته نیست (محتوای آن را می‌سنجیم، نه نامش را): تصویر، PDF، متن، CSV، ورد، اکسل یا ZIP بفرستید."),
-        ["portal.error.fileTooLarge"] = ("A file is larger than 10 MB.", "یکی از فایل‌ها از ۱۰ مگابایت بزرگ‌تر است."),
         ["portal.survey.ask"] = ("Solved? Tell us how we did — it takes ten seconds.", "حل شد؟ بگویید کار ما چطور بود؛ ده ثانیه بیشتر طول نمی‌کشد."),
         ["portal.survey.rate"] = ("Rate our service", "به خدمات ما امتیاز دهید"),
         ["portal.survey.rated"] = ("You rated our service {0} out of 5. Thank you!", "به خدمات ما {0} از ۵ امتیاز دادید. سپاس!"),

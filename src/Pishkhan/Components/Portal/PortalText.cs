@@ -6,7 +6,15 @@ namespace Pishkhan.Components.Portal;
 public static class PortalText
 {
     /// <summary>The text of an error key; anything that is not one of ours reads as the general error, never as raw input.</summary>
-    public static string Error(Texts texts, string key) => key.StartsWith("portal.error.", StringComparison.Ordinal) && Texts.Has(key) ? texts[key] : texts["portal.error.general"];
+    public static string Error(Texts texts, string key) => IsErrorKey(key) && Texts.Has(key) ? texts[key] : texts["portal.error.general"];
+
+    /// <summary>
+    /// Whether an error is one of our text keys (the portal's, the web form's or a file upload's) rather than words written
+    /// elsewhere, such as a validation rule's message.
+    /// </summary>
+    public static bool IsErrorKey(string error) =>
+        error.StartsWith("portal.error.", StringComparison.Ordinal) || error.StartsWith("upload.error.", StringComparison.Ordinal)
+        || error.StartsWith("webform.error.", StringComparison.Ordinal);
 
     /// <summary>
     /// What a customer can expect, in one sentence: "We usually answer within 4 business hours; we are open …; we aim to

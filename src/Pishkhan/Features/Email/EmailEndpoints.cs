@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pishkhan.Features.Identity;
 using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Attachments;
+using Pishkhan.Localization;
 
 namespace Pishkhan.Features.Email;
 
@@ -27,6 +29,43 @@ public static class EmailEndpoints
         services.AddHostedService<ImapIntakeWorker>();
         services.AddHostedService<EmailSenderWorker>();
         return services;
+    }
+
+    /// <summary>The web form's fields from a JSON body or a multipart form (with its files); else which part is wrong.</summary>
+    private static async Task<(WebFormRequest? Body, IReadOnlyList<Upload> Files, (string Field, string Message)? Problem)> ReadWebFormAsync(
+        HttpRequest request, CancellationToken ct)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            string? Field(string name) => form.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.ToString() : null;
+            foreach (var name in new[] { "categoryId", "formId" })
+            {
+                if (Field(name) is { } value && !Guid.TryParse(value, out _))
+                {
+                    return (null, [], (name, $"'{value}' is not an id."));
+                }
+            }
+
+            var body = new WebFormRequest(
+                Field("subject"), Field("description"), Field("email"), Field("phone"), Field("categoryId") is { } c ? Guid.Parse(c) : null,
+                Field("website"), Field("language"), Field("formId") is { } f ? Guid.Parse(f) : null);
+            return (body, CustomerUploads.FromForm(form.Files, "files"), null);
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return (null, [], ("body", "Send the form as application/json or as multipart/form-data."));
+        }
+
+        try
+        {
+            return await request.ReadFromJsonAsync<WebFormRequest>(ct) is { } json ? (json, [], null) : (null, [], ("body", "The body is empty."));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (null, [], ("body", $"The body is not valid JSON: {e.Message}"));
+        }
     }
 
     public static IEndpointRouteBuilder MapEmailEndpoints(this IEndpointRouteBuilder app)
@@ -72,23 +111,33 @@ public static class EmailEndpoints
             .RequireAuthorization(Scopes.CasesWrite).WithName("ResendCaseEmail").WithSummary("Tries a failed or pending email again now.");
 
         app.MapPost("/api/v1/forms/cases", async Task<Results<Ok<WebFormResult>, ValidationProblem, NotFound, Conflict<HttpValidationProblemDetails>, StatusCodeHttpResult>> (
-                WebFormRequest body, WebForm form, HttpContext http, CancellationToken ct) =>
+                WebForm form, Texts texts, HttpContext http, CancellationToken ct) =>
             {
                 if (!form.Allow(http.Connection.RemoteIpAddress?.ToString() ?? "unknown"))
                 {
                     return TypedResults.StatusCode(StatusCodes.Status429TooManyRequests);
                 }
 
-                return await form.SubmitAsync(body, ct) switch
+                var (body, files, problem) = await ReadWebFormAsync(http.Request, ct);
+                if (body is null)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [problem!.Value.Field] = [problem.Value.Message] });
+                }
+
+                return await form.SubmitAsync(body, files, ct) switch
                 {
                     Outcome<WebFormResult>.Ok ok => TypedResults.Ok(ok.Value),
-                    Outcome<WebFormResult>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+                    // File problems are text keys (shared with the form page): the API answers in words, in the form's language.
+                    Outcome<WebFormResult>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors.ToDictionary(
+                        e => e.Key, e => e.Value.Select(m => Texts.Has(m) ? texts.Get(m, body.Language != UiLanguage.English) : m).ToArray())),
                     Outcome<WebFormResult>.Conflict conflict => TypedResults.Conflict(OutcomeResults.ConflictProblem(conflict.Detail)),
                     _ => TypedResults.NotFound(),
                 };
             })
-            .AllowAnonymous().WithTags("Web form").WithName("SubmitWebForm")
-            .WithSummary("The public form: subject, description, email, phone, categoryId, language; website is a honeypot. Opens a case and emails a confirmation.");
+            .AllowAnonymous().DisableAntiforgery().WithTags("Web form").WithName("SubmitWebForm")
+            .Accepts<WebFormRequest>("application/json", "multipart/form-data")
+            .WithSummary("The public form: subject, description, email, phone, categoryId, language, formId; website is a honeypot. " +
+                "As multipart/form-data it also takes up to 5 files (field 'files'). Opens a case and emails a confirmation.");
         return app;
     }
 }

@@ -102,9 +102,9 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
     /// </summary>
     public async Task OnPublicReplyAsync(PishkhanDbContext db, Case entity, TimelineEntry entry, Actor actor, CancellationToken ct)
     {
-        if (entity.Channel == CaseChannel.Portal)
+        if (entity.Channel is CaseChannel.Portal or CaseChannel.Web)
         {
-            await OnPortalReplyAsync(db, entity, entry, actor, ct);
+            await OnFormReplyAsync(db, entity, entry, actor, ct);
             return;
         }
 
@@ -136,12 +136,16 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
     }
 
     /// <summary>
-    /// A portal request's answer also goes to the customer's email (from the first active mailbox), with the case token in
-    /// the subject: they need not watch the portal, and answering the email threads back onto the same case.
+    /// The answer to a request sent from the portal or the web form also goes to the customer's email, with the case token
+    /// in the subject: they need not watch the portal, and answering the email threads back onto the same case. It comes
+    /// from the mailbox that last wrote to them about this case (the web form's confirmation), else the first active one.
     /// </summary>
-    private static async Task OnPortalReplyAsync(PishkhanDbContext db, Case entity, TimelineEntry entry, Actor actor, CancellationToken ct)
+    private static async Task OnFormReplyAsync(PishkhanDbContext db, Case entity, TimelineEntry entry, Actor actor, CancellationToken ct)
     {
-        var mailbox = await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+        var lastMailbox = await db.Set<OutboundEmail>().AsNoTracking().Where(o => o.CaseId == entity.Id)
+            .OrderByDescending(o => o.CreatedAt).Select(o => (Guid?)o.MailboxId).FirstOrDefaultAsync(ct);
+        var mailbox = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == lastMailbox && m.IsActive, ct)
+            ?? await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
         var to = await db.ContactChannels.Where(c => c.ContactId == entity.ContactId && c.Kind == ContactChannelKind.Email).OrderBy(c => c.Value).Select(c => c.Value).FirstOrDefaultAsync(ct);
         if (mailbox is null || to is null)
         {

@@ -5,14 +5,18 @@ using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
 using Pishkhan.Features.Identity;
 using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Attachments;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Email;
 
 /// <summary>
-/// The public web form's fields. <c>website</c> is the honeypot: people never see it, bots fill it in.
+/// The public web form's fields. <c>website</c> is the honeypot: people never see it, bots fill it in. <c>formId</c>, when
+/// given, makes a repeated submission (a second click, a resent post) open one case, not two.
 /// </summary>
-public sealed record WebFormRequest(string? Subject, string? Description, string? Email, string? Phone = null, Guid? CategoryId = null, string? Website = null, string? Language = null);
+public sealed record WebFormRequest(
+    string? Subject, string? Description, string? Email, string? Phone = null, Guid? CategoryId = null, string? Website = null, string? Language = null,
+    Guid? FormId = null);
 
 public sealed record WebFormResult(bool Accepted, string? CaseNumber);
 
@@ -23,14 +27,22 @@ public sealed class WebFormOptions
 
     /// <summary>The mailbox that sends the confirmation; none: the first active mailbox.</summary>
     public Guid? MailboxId { get; set; }
+
+    /// <summary>
+    /// Which sites may show the form page (<c>/forms/case</c>) in a frame: a Content-Security-Policy
+    /// <c>frame-ancestors</c> source list, such as <c>https://www.example.com</c>; <c>*</c> (the default) allows any.
+    /// </summary>
+    public string FrameAncestors { get; set; } = "*";
 }
 
 /// <summary>
-/// The public form: finds or creates the contact, opens a case through <see cref="CreateCase"/> (channel web) and
-/// queues the confirmation email. Rate-limited per client address; a filled honeypot is accepted and dropped.
+/// The public form: finds or creates the contact, opens a case through <see cref="CreateCase"/> (channel web) with the
+/// description and files as the customer's first message, and queues the confirmation email. Rate-limited per client
+/// address; a filled honeypot is accepted and dropped. Errors name the field; file problems are text keys
+/// (<c>upload.error.*</c>, see <see cref="CustomerUploads"/>).
 /// </summary>
 public sealed class WebForm(
-    IDbContextFactory<PishkhanDbContext> dbFactory, CreateCase createCase, SaveContact saveContact, EmailOutbox outbox,
+    IDbContextFactory<PishkhanDbContext> dbFactory, CreateCase createCase, SaveContact saveContact, CustomerUploads uploads,
     IOptions<WebFormOptions> options, TimeProvider clock)
 {
     private static readonly Actor FormActor = new(null, null, "Web form", UserRole.Admin, new HashSet<string>(Scopes.All));
@@ -51,7 +63,7 @@ public sealed class WebForm(
         return entry.Count <= options.Value.PerMinute;
     }
 
-    public async Task<Outcome<WebFormResult>> SubmitAsync(WebFormRequest request, CancellationToken ct = default)
+    public async Task<Outcome<WebFormResult>> SubmitAsync(WebFormRequest request, IReadOnlyList<Upload>? files = null, CancellationToken ct = default)
     {
         if (!string.IsNullOrEmpty(request.Website))
         {
@@ -60,7 +72,10 @@ public sealed class WebForm(
 
         var errors = new FieldErrors();
         errors.Required("subject", request.Subject);
+        errors.MaxLength("subject", request.Subject?.Trim(), CaseRules.SubjectMaxLength);
         errors.Required("description", request.Description);
+        errors.MaxLength("description", request.Description?.Trim(), CaseRules.DescriptionMaxLength);
+
         var email = request.Email?.Trim().ToLowerInvariant();
         errors.Required("email", email);
         if (!string.IsNullOrEmpty(email) && !SaveMailbox.IsAddress(email))
@@ -68,6 +83,13 @@ public sealed class WebForm(
             errors.Add("email", $"'{request.Email}' is not an email address.");
         }
 
+        if (errors.Any)
+        {
+            return errors;
+        }
+
+        // Files last: they are stored only once everything else is right (content-addressed, so a retry stores nothing twice).
+        var stored = await uploads.StoreAsync(files ?? [], errors, ct);
         if (errors.Any)
         {
             return errors;
@@ -96,8 +118,9 @@ public sealed class WebForm(
             }
         }
 
+        var key = request.FormId is { } formId ? $"webform:{formId:N}" : null;
         var result = await createCase.HandleAsync(
-            new CreateCaseRequest(request.Subject, request.Description, contactId, Channel: "web", CategoryId: request.CategoryId), FormActor, ct: ct);
+            new CreateCaseRequest(request.Subject!.Trim(), request.Description!.Trim(), contactId, Channel: "web", CategoryId: request.CategoryId), FormActor, key, ct);
         if (result is not Outcome<CaseDto>.Ok caseOk)
         {
             return result switch
@@ -109,15 +132,46 @@ public sealed class WebForm(
 
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var mailboxId = options.Value.MailboxId ?? await db.Set<Mailbox>().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
-            if (mailboxId is { } id)
+            db.Actor = FormActor;
+            if (await db.TimelineEntries.AnyAsync(e => e.CaseId == caseOk.Value.Id && e.Kind == TimelineKind.InboundMessage, ct))
             {
+                return new WebFormResult(true, caseOk.Value.Number); // the same form sent again: its case, message and email exist
+            }
+
+            // The request is the customer's first message, with its files, as an email's would be.
+            var now = clock.GetUtcNow().UtcDateTime;
+            var entry = new TimelineEntry
+            {
+                CaseId = caseOk.Value.Id,
+                Kind = TimelineKind.InboundMessage,
+                IsPublic = true,
+                Body = request.Description!.Trim(),
+                AuthorContactId = contactId,
+                AuthorName = email!,
+                CreatedAt = now,
+            };
+            foreach (var file in stored)
+            {
+                file.CaseId = caseOk.Value.Id;
+                entry.Attachments.Add(file);
+            }
+
+            db.TimelineEntries.Add(entry);
+            var mailbox = options.Value.MailboxId is { } configured
+                ? await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == configured, ct)
+                : await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+            if (mailbox is not null)
+            {
+                // Queued with the message, so both are saved or neither; the sender delivers it after the commit.
                 var persian = request.Language != UiLanguage.English;
                 var body = persian
                     ? $"درخواست شما با شماره {caseOk.Value.Number} ثبت شد. پاسخ ما به همین نشانی فرستاده می‌شود."
                     : $"We received your request; its number is {caseOk.Value.Number}. Our answer will come to this address.";
-                await outbox.EnqueueAsync(id, new OutgoingEmail(email!, caseOk.Value.Subject, body, caseOk.Value.Id, contactId), FormActor, ct);
+                var subject = InboundParser.WithCaseToken(caseOk.Value.Subject, caseOk.Value.Number);
+                EmailOutbox.Add(db, mailbox, new OutgoingEmail(email!, subject, body, caseOk.Value.Id, contactId), [], isAutoReply: true, now);
             }
+
+            await db.SaveChangesAsync(ct);
         }
 
         return new WebFormResult(true, caseOk.Value.Number);

@@ -23,9 +23,6 @@ public sealed record PortalCaseDetail(
 /// <summary>What to expect, from the SLA target the case is measured by and the calendar it runs on.</summary>
 public sealed record PortalExpectation(long? TargetSeconds, DateTime? AnswerBy, string? OpeningHours, string? OpeningHoursFa);
 
-/// <summary>A file the customer sends with a new request or a reply: its name, the type the browser claimed and its bytes.</summary>
-public sealed record PortalUpload(string FileName, Stream Content);
-
 public sealed record PortalNewCase(string? Subject, string? Description, Guid? CategoryId, Dictionary<string, string>? Fields, Guid? FormId);
 
 /// <summary>
@@ -36,10 +33,8 @@ public sealed record PortalNewCase(string? Subject, string? Description, Guid? C
 /// </summary>
 public sealed class PortalCases(
     IDbContextFactory<PishkhanDbContext> dbFactory, CreateCase createCase, UpdateCase updateCase, SlaEngine sla, AttachmentStore store,
-    IOptions<AttachmentOptions> attachmentOptions, CalendarResolver calendars, PortalForms forms, Knowledge.DeflectionTracker deflection, TimeProvider clock)
+    CustomerUploads uploads, CalendarResolver calendars, PortalForms forms, Knowledge.DeflectionTracker deflection, TimeProvider clock)
 {
-    public const int MaxFiles = 5;
-
     public static IQueryable<Case> Visible(IQueryable<Case> cases, PortalCustomer customer) =>
         customer.OrganisationId is { } org
             ? cases.Where(c => c.ContactId == customer.ContactId || c.AccountId == org)
@@ -98,7 +93,7 @@ public sealed class PortalCases(
         return new PortalExpectation(target is null ? null : target.Minutes * 60L, null, hours?.En, hours?.Fa);
     }
 
-    public async Task<Outcome<PortalCaseSummary>> CreateAsync(PortalCustomer customer, PortalNewCase request, IReadOnlyList<PortalUpload> files, CancellationToken ct = default)
+    public async Task<Outcome<PortalCaseSummary>> CreateAsync(PortalCustomer customer, PortalNewCase request, IReadOnlyList<Upload> files, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
         var form = request.CategoryId is { } categoryId ? await forms.ForCategoryAsync(categoryId, ct) : null;
@@ -108,7 +103,7 @@ public sealed class PortalCases(
         }
 
         var fields = form is null ? new Dictionary<string, string>() : PortalForms.Validate(form, request.Fields ?? [], errors);
-        var stored = await StoreAsync(files, errors, ct);
+        var stored = await uploads.StoreAsync(files, errors, ct);
         if (string.IsNullOrWhiteSpace(request.Subject))
         {
             errors.Add("subject", "portal.error.subjectRequired");
@@ -166,7 +161,7 @@ public sealed class PortalCases(
         return Summary(ok.Value, customer);
     }
 
-    public async Task<Outcome<PortalMessage>> ReplyAsync(PortalCustomer customer, Guid caseId, string? body, IReadOnlyList<PortalUpload> files, CancellationToken ct = default)
+    public async Task<Outcome<PortalMessage>> ReplyAsync(PortalCustomer customer, Guid caseId, string? body, IReadOnlyList<Upload> files, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var actor = ActorFor(customer);
@@ -184,7 +179,7 @@ public sealed class PortalCases(
             return errors;
         }
 
-        var stored = await StoreAsync(files, errors, ct);
+        var stored = await uploads.StoreAsync(files, errors, ct);
         if (string.IsNullOrWhiteSpace(body) && files.Count == 0)
         {
             errors.Add("body", "portal.error.replyRequired");
@@ -265,56 +260,6 @@ public sealed class PortalCases(
 
     /// <summary>The acting identity of a customer's writes: named after them, allowed to touch only what <see cref="Visible"/> gave it.</summary>
     private static Actor ActorFor(PortalCustomer customer) => new(null, null, customer.Name, UserRole.Admin, new HashSet<string>([Scopes.CasesRead, Scopes.CasesWrite]));
-
-    private async Task<List<Attachment>> StoreAsync(IReadOnlyList<PortalUpload> files, FieldErrors errors, CancellationToken ct)
-    {
-        var stored = new List<Attachment>();
-        if (files.Count > MaxFiles)
-        {
-            errors.Add("files", "portal.error.tooManyFiles");
-            return stored;
-        }
-
-        var limits = attachmentOptions.Value;
-        foreach (var file in files)
-        {
-            var name = Path.GetFileName(file.FileName ?? "").Trim();
-            if (name.Length is 0 or > 255)
-            {
-                errors.Add("files", "portal.error.fileName");
-                continue;
-            }
-
-            var head = new byte[ContentSniffer.HeadLength];
-            var read = await file.Content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
-            var type = ContentSniffer.Detect(head.AsSpan(0, read), name);
-            if (read == 0)
-            {
-                errors.Add("files", "portal.error.fileEmpty");
-                continue;
-            }
-
-            if (type is null || !limits.AllowedContentTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add("files", "portal.error.fileType");
-                continue;
-            }
-
-            try
-            {
-                // Uploads arrive buffered (form files are seekable): read again from the start to store the whole file.
-                file.Content.Position = 0;
-                var (sha, size) = await store.SaveAsync(file.Content, limits.MaxBytes, ct);
-                stored.Add(new Attachment { FileName = name, ContentType = type, Size = size, Sha256 = sha, CreatedAt = Now() });
-            }
-            catch (FileTooLargeException)
-            {
-                errors.Add("files", "portal.error.fileTooLarge");
-            }
-        }
-
-        return stored;
-    }
 
     private static TimelineEntry Message(Guid caseId, PortalCustomer customer, string body, List<Attachment> files, DateTime now)
     {
