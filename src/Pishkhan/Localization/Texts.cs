@@ -388,7 +388,7 @@ public sealed class Texts
         ["slaPolicy.actionKind.AddTag"] = ("Add a tag", "افزودن برچسب"),
         ["slaPolicy.actionKind.CreateTask"] = ("Create a task", "ایجاد کار"),
         ["timeline.field.sla"] = ("SLA", "SLA"),
-    }.Concat(KnowledgeTexts.All).Concat(NotificationTexts.All).Concat(RoutingAdminTexts.All).Concat(EmailTexts.All).Concat(AutomationTexts.All).Concat(ReportTexts.All).Concat(PortalTexts.All).Concat(PortalKnowledgeTexts.All).Concat(SatisfactionTexts.All).Concat(UploadTexts.All).Concat(WebFormTexts.All).ToFrozenDictionary();
+    }.Concat(KnowledgeTexts.All).Concat(NotificationTexts.All).Concat(RoutingAdminTexts.All).Concat(EmailTexts.All).Concat(AutomationTexts.All).Concat(ReportTexts.All).Concat(PortalTexts.All).Concat(PortalKnowledgeTexts.All).Concat(SatisfactionTexts.All).Concat(UploadTexts.All).Concat(WebFormTexts.All).Concat(WorkflowBuilderTexts.All).ToFrozenDictionary();
 
     /// <summary>Whether <paramref name="key"/> is a text key (errors may carry a key or a plain message).</summary>
     public static bool Has(string key) => All.ContainsKey(key);
