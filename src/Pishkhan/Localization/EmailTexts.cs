@@ -61,6 +61,8 @@ internal static class EmailTexts
         ["quarantine.reprocessed"] = ("Reprocessed", "دوباره پردازش شد"),
 
         ["caseEmails.tab"] = ("Emails", "ایمیل‌ها"),
+        ["emailBody.showQuoted"] = ("Show quoted text", "نمایش متن نقل‌قول‌شده"),
+        ["emailBody.hideQuoted"] = ("Hide quoted text", "پنهان کردن متن نقل‌قول‌شده"),
         ["caseEmails.none"] = ("No email has been sent for this case.", "برای این درخواست ایمیلی فرستاده نشده است."),
         ["caseEmails.to"] = ("To", "گیرنده"),
         ["caseEmails.subject"] = ("Subject", "موضوع"),

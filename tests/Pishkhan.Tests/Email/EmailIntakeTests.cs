@@ -140,6 +140,90 @@ public sealed class EmailIntakeTests(MailServers servers, EmailApp fixture) : IC
     }
 
     [MailFact]
+    public async Task HtmlReply_ShowsSanitisedNewText_QuotedHistoryApart_InlineImageFromItsAttachment_NoRemoteImage()
+    {
+        var user = await servers.CreateUserAsync();
+        var mailbox = await EmailKit.CreateMailboxAsync(App, servers, user);
+        var message = EmailKit.Message($"html.{user}@customer.test", "Screen", "");
+        var body = new BodyBuilder
+        {
+            TextBody = "The screen is blank.\n\nOn Mon, 23 Nov 2026 Support wrote:\n> Restart it",
+            HtmlBody = """
+                <div dir="ltr">The screen is <b>blank</b>.<img src="cid:shot@customer.test"><img src="cid:huge@customer.test">
+                <img src="https://tracker.example.com/open.gif" width="1" height="1"></div>
+                <div class="gmail_quote"><div class="gmail_attr">On Mon, 23 Nov 2026 Support wrote:</div><blockquote class="gmail_quote">Restart it</blockquote></div>
+                """,
+        };
+        var shot = body.LinkedResources.Add("shot.png", [137, 80, 78, 71, 1, 2, 3], new ContentType("image", "png"));
+        shot.ContentId = "shot@customer.test";
+        var huge = body.LinkedResources.Add("huge.png", new byte[200_000], new ContentType("image", "png"));
+        huge.ContentId = "huge@customer.test";
+        message.Body = body.ToMessageBody();
+        await servers.DeliverAsync(user, message);
+
+        var caseId = (await EmailKit.InboundAsync(App, mailbox.Id, 1))[0].CaseId;
+        var stored = await App.WithDbAsync(db => db.Attachments.SingleAsync(a => a.CaseId == caseId));
+        Assert.Equal("shot.png", stored.FileName);
+        var bodies = await App.ApiClient().GetFromJsonAsync<List<EmailBodyDto>>($"/api/v1/cases/{caseId}/emails/bodies", PishkhanAppFactory.Json);
+        var shown = Assert.Single(bodies!);
+        Assert.Contains("<b>blank</b>", shown.Html);
+        Assert.Contains($"<img src=\"/api/v1/attachments/{stored.Id}\">", shown.Html);
+        // The image larger than MaxAttachmentBytes is not stored, and its cid: link is dropped; the tracking pixel never shows.
+        Assert.DoesNotContain("cid:", shown.Html);
+        Assert.DoesNotContain("tracker.example.com", shown.Html);
+        Assert.DoesNotContain("Restart it", shown.Html);
+        Assert.Contains("Restart it", shown.QuotedHtml);
+        var entry = await App.WithDbAsync(db => db.TimelineEntries.SingleAsync(t => t.CaseId == caseId && t.Kind == TimelineKind.InboundMessage));
+        Assert.Equal(entry.Id, shown.TimelineEntryId);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.ApiClient().GetAsync($"/api/v1/cases/{Guid.NewGuid()}/emails/bodies")).StatusCode);
+    }
+
+    [MailFact]
+    public async Task AgentReplyWithFiles_GoesOutWithThemAsMimeAttachments()
+    {
+        var user = await servers.CreateUserAsync();
+        var mailbox = await EmailKit.CreateMailboxAsync(App, servers, user);
+        var customer = $"files.{user}@customer.test";
+        await servers.DeliverAsync(user, EmailKit.Message(customer, "Contract", "Please send the contract."));
+        var caseId = (await EmailKit.InboundAsync(App, mailbox.Id, 1))[0].CaseId;
+        var agent = await App.CreateUserAsync($"files.{user}@pishkhan.test", Pishkhan.Features.Identity.UserRole.Admin);
+        var browser = await App.LoginAsync(agent.Email!);
+        var pdf = new byte[900];
+        Random.Shared.NextBytes(pdf);
+        var first = await UploadAsync(browser, caseId, "قرارداد.pdf", "application/pdf", pdf);
+        var second = await UploadAsync(browser, caseId, "notes.txt", "text/plain", Encoding.UTF8.GetBytes("sign on page 2"));
+
+        var reply = await browser.PostAsJsonAsync($"/api/v1/cases/{caseId}/replies", new CaseMessageRequest("The contract is attached.", [first.Id, second.Id]), PishkhanAppFactory.Json);
+        reply.EnsureSuccessStatusCode();
+
+        var received = Assert.Single(await EmailKit.ReceivedAsync(servers, m => m.To.Mailboxes.Any(a => a.Address == customer)));
+        Assert.StartsWith("The contract is attached.", received.TextBody);
+        var files = received.Attachments.OfType<MimePart>().ToList();
+        Assert.Equal(["قرارداد.pdf", "notes.txt"], files.Select(f => f.FileName));
+        Assert.Equal("application/pdf", files[0].ContentType.MimeType);
+        Assert.Equal(pdf, Decoded(files[0]));
+        Assert.Equal("sign on page 2", Encoding.UTF8.GetString(Decoded(files[1])));
+    }
+
+    private static byte[] Decoded(MimePart part)
+    {
+        using var content = new MemoryStream();
+        part.Content!.DecodeTo(content);
+        return content.ToArray();
+    }
+
+    private static async Task<AttachmentDto> UploadAsync(HttpClient client, Guid caseId, string name, string type, byte[] bytes)
+    {
+        using var content = new MultipartFormDataContent();
+        var part = new ByteArrayContent(bytes);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+        content.Add(part, "file", name);
+        var response = await client.PostAsync($"/api/v1/cases/{caseId}/attachments", content);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<AttachmentDto>(PishkhanAppFactory.Json))!;
+    }
+
+    [MailFact]
     public async Task SmtpServerDown_ReplyWaitsInTheOutbox_WithTheError_AndGoesOutWhenTheServerIsBack()
     {
         var user = await servers.CreateUserAsync();

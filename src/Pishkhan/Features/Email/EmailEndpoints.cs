@@ -22,6 +22,7 @@ public static class EmailEndpoints
         services.AddSingleton<GetMailboxes>();
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<EmailIntake>();
+        services.AddSingleton<EmailBodies>();
         services.AddSingleton<MailboxSync>();
         services.AddSingleton<EmailSender>();
         services.AddSingleton<Quarantine>();
@@ -106,6 +107,10 @@ public static class EmailEndpoints
         cases.MapGet("/", async (Guid caseId, EmailOutbox outbox, ClaimsPrincipal user, CancellationToken ct) =>
                 (await outbox.ForCaseAsync(caseId, Actor.FromPrincipal(user), ct)).ToHttp())
             .RequireAuthorization(Scopes.CasesRead).WithName("ListCaseEmails").WithSummary("The case's outgoing emails: pending, sent and failed, with the last error.");
+        cases.MapGet("/bodies", async (Guid caseId, EmailBodies bodies, ClaimsPrincipal user, CancellationToken ct) =>
+                (await bodies.ForCaseAsync(caseId, Actor.FromPrincipal(user), ct)).ToHttp())
+            .RequireAuthorization(Scopes.CasesRead).WithName("ListCaseEmailBodies")
+            .WithSummary("The case's inbound emails as sanitised HTML by timeline entry: html (the new text) and quotedHtml (the quoted history, or null).");
         cases.MapPost("/{emailId:guid}/resend", async (Guid caseId, Guid emailId, EmailOutbox outbox, ClaimsPrincipal user, CancellationToken ct) =>
                 (await outbox.ResendAsync(caseId, emailId, Actor.FromPrincipal(user), ct)).ToHttp())
             .RequireAuthorization(Scopes.CasesWrite).WithName("ResendCaseEmail").WithSummary("Tries a failed or pending email again now.");

@@ -255,13 +255,14 @@ public sealed class EmailIntake(
             CreatedAt = at,
         };
         var skipped = new List<string>();
+        var inline = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in mail.Files)
         {
             try
             {
                 using var content = new MemoryStream(file.Content, writable: false);
                 var (sha, size) = await store.SaveAsync(content, options.Value.MaxAttachmentBytes, ct);
-                entry.Attachments.Add(new Attachment
+                var attachment = new Attachment
                 {
                     CaseId = entity.Id,
                     FileName = Truncate(file.FileName, 255),
@@ -269,7 +270,12 @@ public sealed class EmailIntake(
                     Size = size,
                     Sha256 = sha,
                     CreatedAt = at,
-                });
+                };
+                entry.Attachments.Add(attachment);
+                if (file.ContentId is { Length: > 0 } contentId)
+                {
+                    inline.TryAdd(contentId, attachment.Id);
+                }
             }
             catch (FileTooLargeException e)
             {
@@ -295,7 +301,8 @@ public sealed class EmailIntake(
             ThreadTopic = mail.ThreadTopic,
             FromAddress = mail.FromAddress,
             Subject = Truncate(mail.Subject, 998),
-            Html = mail.Html,
+            // The timeline shows this: inline images point at their stored files (or are dropped when not stored).
+            Html = mail.Html is { } html ? InlineImages.Rewrite(html, inline) : QuoteSplitter.TextAsHtml(mail.Text),
             IsAutomated = mail.AutomatedReason is not null,
             Threading = threading,
             CreatedAt = at,

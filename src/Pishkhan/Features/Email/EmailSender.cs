@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Pishkhan.Features.Cases;
+using Pishkhan.Platform.Attachments;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Email;
@@ -11,7 +12,8 @@ namespace Pishkhan.Features.Email;
 /// failed and the case's timeline says so (an agent can "resend").
 /// </summary>
 public sealed class EmailSender(
-    IDbContextFactory<PishkhanDbContext> dbFactory, MailboxSecrets secrets, IOptions<EmailOptions> options, TimeProvider clock, ILogger<EmailSender> logger)
+    IDbContextFactory<PishkhanDbContext> dbFactory, MailboxSecrets secrets, AttachmentStore store, IOptions<EmailOptions> options, TimeProvider clock,
+    ILogger<EmailSender> logger)
     : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -40,7 +42,19 @@ public sealed class EmailSender(
                         try
                         {
                             client ??= await MailConnections.OpenSmtpAsync(secrets.Smtp(mailbox), null, ct);
-                            await client.SendAsync(Build(mailbox, row), ct);
+                            var files = await FilesOfAsync(db, row, ct);
+                            try
+                            {
+                                await client.SendAsync(Build(mailbox, row, files), ct);
+                            }
+                            finally
+                            {
+                                foreach (var file in files)
+                                {
+                                    await file.Content.DisposeAsync();
+                                }
+                            }
+
                             row.Status = OutboundStatus.Sent;
                             row.SentAt = clock.GetUtcNow().UtcDateTime;
                             row.LastError = null;
@@ -104,8 +118,24 @@ public sealed class EmailSender(
         row.NextAttemptAt = now.AddSeconds(delay);
     }
 
-    /// <summary>The MIME message of an outbox row: our Message-ID, threading headers, and loop-protection headers on automatic answers.</summary>
-    public static MimeMessage Build(Mailbox mailbox, OutboundEmail row)
+    /// <summary>The files of the reply the row sends (the agent attached them to the timeline entry), opened from the store.</summary>
+    private async Task<List<OutgoingFile>> FilesOfAsync(PishkhanDbContext db, OutboundEmail row, CancellationToken ct)
+    {
+        if (row.TimelineEntryId is not { } entryId)
+        {
+            return [];
+        }
+
+        var attachments = await db.Attachments.AsNoTracking().Where(a => a.TimelineEntryId == entryId)
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
+        return attachments.Select(a => new OutgoingFile(a.FileName, a.ContentType, store.Open(a.Sha256))).ToList();
+    }
+
+    /// <summary>
+    /// The MIME message of an outbox row: our Message-ID, threading headers, loop-protection headers on automatic
+    /// answers, and the reply's files as attachments (multipart/mixed after the text).
+    /// </summary>
+    public static MimeMessage Build(Mailbox mailbox, OutboundEmail row, IReadOnlyList<OutgoingFile>? files = null)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(mailbox.Name, mailbox.Address));
@@ -132,10 +162,33 @@ public sealed class EmailSender(
             message.Headers.Add("X-Auto-Response-Suppress", "All");
         }
 
-        message.Body = new TextPart("plain") { Text = row.TextBody };
+        var text = new TextPart("plain") { Text = row.TextBody };
+        if (files is not { Count: > 0 })
+        {
+            message.Body = text;
+            return message;
+        }
+
+        var mixed = new Multipart("mixed") { text };
+        foreach (var file in files)
+        {
+            var type = ContentType.TryParse(file.ContentType, out var parsed) ? parsed : new ContentType("application", "octet-stream");
+            mixed.Add(new MimePart(type)
+            {
+                Content = new MimeContent(file.Content),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = file.FileName,
+            });
+        }
+
+        message.Body = mixed;
         return message;
     }
 }
+
+/// <summary>A file sent with an outgoing email; the stream is read when the message is written.</summary>
+public sealed record OutgoingFile(string FileName, string ContentType, Stream Content);
 
 /// <summary>Runs <see cref="EmailSender"/> every few seconds.</summary>
 public sealed class EmailSenderWorker(EmailSender sender, IOptions<EmailOptions> options, ILogger<EmailSenderWorker> logger) : BackgroundService

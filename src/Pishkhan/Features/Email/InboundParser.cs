@@ -7,7 +7,7 @@ using MimeKit;
 namespace Pishkhan.Features.Email;
 
 /// <summary>A file carried by an inbound message (attachment or inline image).</summary>
-public sealed record InboundFile(string FileName, string ContentType, byte[] Content, bool Inline);
+public sealed record InboundFile(string FileName, string ContentType, byte[] Content, bool Inline, string? ContentId = null);
 
 /// <summary>What intake needs from one inbound message, read without any I/O.</summary>
 public sealed record InboundMail(
@@ -89,7 +89,7 @@ public static partial class InboundParser
             using var content = new MemoryStream();
             part.Content?.DecodeTo(content);
             var name = part.FileName ?? (part.ContentId is { } cid ? $"inline-{cid}" : "attachment");
-            files.Add(new InboundFile(name, part.ContentType.MimeType, content.ToArray(), !part.IsAttachment));
+            files.Add(new InboundFile(name, part.ContentType.MimeType, content.ToArray(), !part.IsAttachment, part.ContentId));
         }
 
         return new InboundMail(
@@ -164,23 +164,9 @@ public static partial class InboundParser
 
     /// <summary>
     /// The new part of a reply: everything before the quoted history ("On … wrote:", "&gt;" lines, Outlook's
-    /// "-----Original Message-----" or "From:" block, and their Persian forms). The whole text stays on the message.
+    /// "-----Original Message-----" or "From:" block, and their Persian forms; see <see cref="QuoteSplitter"/>).
     /// </summary>
-    public static string VisibleText(string text)
-    {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (QuoteHeader().IsMatch(line) || (line.StartsWith('>') && lines.Skip(i).All(l => l.TrimStart().StartsWith('>') || l.Trim().Length == 0)))
-            {
-                var visible = string.Join('\n', lines.Take(i)).Trim();
-                return visible.Length == 0 ? text : visible;
-            }
-        }
-
-        return text;
-    }
+    public static string VisibleText(string text) => QuoteSplitter.SplitText(text).New;
 
     /// <summary>The plain-text fallback of an HTML-only message.</summary>
     public static string HtmlText(string html)
@@ -199,16 +185,38 @@ public static partial class InboundParser
     private static HtmlSanitizer CreateSanitizer()
     {
         var sanitizer = new HtmlSanitizer();
-        // Inline images point at stored attachments through cid: links.
+        // Inline images point at stored attachments through cid: links (rewritten to them when stored).
         sanitizer.AllowedSchemes.Add("cid");
+        // Remote content is never loaded (no tracking pixels): a link may point out, nothing else may.
+        sanitizer.AllowedAttributes.Remove("background");
+        sanitizer.AllowedAttributes.Remove("srcset");
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            var remote = !e.OriginalUrl.TrimStart().StartsWith("cid:", StringComparison.OrdinalIgnoreCase);
+            if (remote && e.Tag?.LocalName != "a")
+            {
+                e.SanitizedUrl = null;
+            }
+        };
+        sanitizer.RemovingAttribute += (_, e) =>
+        {
+            if (e.Attribute.Name == "id" && QuoteSplitter.OutlookMarkers.Contains(e.Attribute.Value))
+            {
+                e.Tag.ClassList.Add(e.Attribute.Value);
+            }
+        };
+        sanitizer.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is AngleSharp.Dom.IElement { LocalName: "img" } image && !image.HasAttribute("src"))
+            {
+                image.Parent?.RemoveChild(image);
+            }
+        };
         return sanitizer;
     }
 
     [GeneratedRegex(@"\[#(\d{4}-\d{6})\]")]
     private static partial Regex CaseToken();
-
-    [GeneratedRegex(@"^(On .+ wrote:|در تاریخ .+ نوشت:?|.+ نوشت:|-----\s*Original Message\s*-----|-----\s*پیام اصلی\s*-----|From: .+|از: .+)$")]
-    private static partial Regex QuoteHeader();
 
     [GeneratedRegex(@"\n\s*\n(\s*\n)+")]
     private static partial Regex MultipleBlankLines();

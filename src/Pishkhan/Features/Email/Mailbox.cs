@@ -95,7 +95,10 @@ public sealed class EmailMessage
     public string FromAddress { get; set; } = "";
     public string Subject { get; set; } = "";
 
-    /// <summary>The sanitised HTML body, when the message had one.</summary>
+    /// <summary>
+    /// Inbound: what the timeline shows — the sanitised HTML body (remote images removed, <c>cid:</c> images pointing
+    /// at their stored attachments), or the plain text rendered as HTML (quoted history in a cite blockquote).
+    /// </summary>
     public string? Html { get; set; }
 
     /// <summary>Auto-reply, bounce or list mail: never answered automatically.</summary>
