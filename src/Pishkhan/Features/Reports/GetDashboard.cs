@@ -144,7 +144,9 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
 
     /// <summary>SLA instances past their warning point and not yet due, not achieved: the ones a supervisor can still save.</summary>
     private static IQueryable<SlaInstance> AtRisk(PishkhanDbContext db, DateTime now) =>
-        db.SlaInstances.AsNoTracking().Where(i => i.IsOpen && i.AchievedAt == null && i.BreachedAt == null
+        // No "BreachedAt IS NULL" here: the two states already exclude breached instances, and on SQLite that condition
+        // would draw the planner to the BreachedAt index, where NULL is every instance never breached (most of them).
+        db.SlaInstances.AsNoTracking().Where(i => i.IsOpen && i.AchievedAt == null
             && i.WarnAt <= now && i.DueAt > now && (i.State == SlaState.InProgress || i.State == SlaState.NearingBreach));
 
     /// <summary>Unowned, unresolved cases in a queue, and how long the longest has waited (from when it entered its queue).</summary>

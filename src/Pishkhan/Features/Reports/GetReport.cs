@@ -196,8 +196,11 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     // says how many there are in all.
                     var breached = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Breached);
                     var total = await breached.CountAsync(ct);
-                    var list = await breached.Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { i.CaseId, c.Number, i.Metric, i.PolicyId, c.TeamId, c.OwnerId, i.State, i.DueAt, i.BreachedAt, i.AchievedAt })
-                        .OrderByDescending(x => x.BreachedAt).ThenBy(x => x.Number).Take(MaxBreaches).ToListAsync(ct);
+                    // The most recent instances first, then their cases: joining before the limit would look up every
+                    // breached case of the period. Ties at the same instant are ordered by case number below.
+                    var list = await breached.OrderByDescending(i => i.BreachedAt).Take(MaxBreaches)
+                        .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { i.CaseId, c.Number, i.Metric, i.PolicyId, c.TeamId, c.OwnerId, i.State, i.DueAt, i.BreachedAt, i.AchievedAt })
+                        .ToListAsync(ct);
                     var facts = list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
                         x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null));
                     table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
