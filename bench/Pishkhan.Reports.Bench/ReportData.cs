@@ -32,10 +32,18 @@ public static class ReportData
             ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["Database:ConnectionString"] = postgres is null
                 ? $"Data Source={Path.Combine(directory, $"reports-{cases}.db")}"
-                : $"{postgres};Database=pishkhan_reports_bench_{cases}",
+                : $"{postgres};Database=pishkhan_s7reports_bench_{cases}",
         };
         var services = new ServiceCollection()
-            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(l =>
+            {
+                l.SetMinimumLevel(LogLevel.Warning);
+                if (Environment.GetEnvironmentVariable("PISHKHAN_BENCH_SQL") is not null)
+                {
+                    // Prints every SQL statement (to check the plans with EXPLAIN): docs/benchmarks.md.
+                    l.AddSimpleConsole().AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information);
+                }
+            })
             .AddSingleton(new FixedClock(Now))
             .AddSingleton<TimeProvider>(sp => sp.GetRequiredService<FixedClock>())
             .AddSingleton<CalendarResolver>()
@@ -92,100 +100,233 @@ public static class ReportData
             await db.SaveChangesAsync();
         }
 
-        // Two years of cases, more on working days and hours; 5% still open.
+        // Two years of cases; 2% still open (50% of the last two weeks'), ten timeline entries each. Written as multi-row
+        // INSERT statements (literals made by EF's own type mappings, so both providers get their formats), bypassing the
+        // change tracker and the interceptors: the report rows are written here directly.
         var start = Now.UtcDateTime.AddDays(-730);
-        const int chunk = 5000;
-        for (var done = 0; done < cases; done += chunk)
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb["Asia/Tehran"];
+        var timelinePerCase = TimelinePerCase;
+        await using (var db = await factory.CreateDbContextAsync())
         {
-            await using var db = await factory.CreateDbContextAsync();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            for (var i = done; i < Math.Min(cases, done + chunk); i++)
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            if (db.Database.IsSqlite())
             {
-                var created = start.AddSeconds(730.0 * 86400 * i / cases).AddMinutes(random.Next(0, 30));
-                var isOpen = random.NextDouble() < (created > Now.UtcDateTime.AddDays(-14) ? 0.5 : 0.02);
-                var firstResponse = created.AddMinutes(random.Next(5, 600));
-                var resolvedAt = isOpen ? (DateTime?)null : firstResponse.AddMinutes(random.Next(10, 5000));
-                var owner = random.NextDouble() < 0.9 ? agents[random.Next(agents.Length)] : (Guid?)null;
-                var team = teams[random.Next(teams.Length)];
-                var category = random.NextDouble() < 0.9 ? categories[random.Next(categories.Length)] : (Guid?)null;
-                var channel = (CaseChannel)random.Next(1, 8);
-                var priority = (Priority)random.Next(1, 5);
-                var c = new Case
-                {
-                    Number = $"B-{i}",
-                    Subject = "Generated",
-                    Channel = channel,
-                    CategoryId = category,
-                    Product = $"Product {random.Next(1, 15)}",
-                    Priority = priority,
-                    StatusId = isOpen ? statuses[random.Next(2)] : statuses[2],
-                    OwnerId = owner,
-                    TeamId = team,
-                    ContactId = contact,
-                    CreatedAt = created,
-                    UpdatedAt = resolvedAt ?? firstResponse,
-                    FirstResponseAt = firstResponse,
-                    ResolvedAt = resolvedAt,
-                    QueuedAt = owner is null ? created : null,
-                };
-                db.Cases.Add(c);
-                db.Add(new ReportCase
-                {
-                    CaseId = c.Id,
-                    CreatedAt = created,
-                    Channel = channel,
-                    CategoryId = category,
-                    Product = c.Product,
-                    Priority = priority,
-                    TeamId = team,
-                    OwnerId = owner,
-                    PolicyId = policy,
-                    Status = isOpen ? StatusCategory.Open : StatusCategory.Resolved,
-                    FirstResponseAt = firstResponse,
-                    ResolvedAt = resolvedAt,
-                    FirstResponseBusinessSeconds = (long)(firstResponse - created).TotalSeconds / 3,
-                    ResolutionBusinessSeconds = resolvedAt is { } r ? (long)(r - created).TotalSeconds / 3 : null,
-                    Exchanges = random.Next(1, 12),
-                    Reopens = random.NextDouble() < 0.05 ? 1 : 0,
-                    CaseUpdatedAt = c.UpdatedAt,
-                    ComputedAt = Now.UtcDateTime,
-                });
-                foreach (var metric in new[] { SlaMetric.FirstResponse, SlaMetric.Resolution })
-                {
-                    var due = created.AddHours(metric == SlaMetric.FirstResponse ? 4 : 48);
-                    var achieved = metric == SlaMetric.FirstResponse ? firstResponse : resolvedAt;
-                    var breached = (achieved ?? Now.UtcDateTime) > due ? due : (DateTime?)null;
-                    db.SlaInstances.Add(new SlaInstance
-                    {
-                        CaseId = c.Id,
-                        PolicyId = policy,
-                        PolicyVersion = 1,
-                        Metric = metric,
-                        StartedAt = created,
-                        TargetSeconds = 3600,
-                        State = achieved is null ? (breached is null ? SlaState.InProgress : SlaState.Breached) : (breached is null ? SlaState.Succeeded : SlaState.Breached),
-                        IsOpen = achieved is null,
-                        DueAt = due,
-                        WarnAt = due.AddHours(-1),
-                        BreachedAt = breached,
-                        AchievedAt = achieved,
-                        AppliedAt = created,
-                        ComputedAt = Now.UtcDateTime,
-                    });
-                }
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;";
+                await pragma.ExecuteNonQueryAsync();
             }
 
-            db.ChangeTracker.DetectChanges();
-            await db.SaveChangesAsync();
+            var inserts = new Dictionary<Type, RowWriter>
+            {
+                [typeof(Case)] = new(db, typeof(Case)),
+                [typeof(ReportCase)] = new(db, typeof(ReportCase)),
+                [typeof(SlaInstance)] = new(db, typeof(SlaInstance)),
+                [typeof(TimelineEntry)] = new(db, typeof(TimelineEntry)),
+            };
+            const int chunk = 10_000;
+            for (var done = 0; done < cases; done += chunk)
+            {
+                await using var transaction = await connection.BeginTransactionAsync();
+                for (var i = done; i < Math.Min(cases, done + chunk); i++)
+                {
+                    var created = Micro(start.AddSeconds(730.0 * 86400 * i / cases).AddMinutes(random.Next(0, 30)));
+                    var isOpen = random.NextDouble() < (created > Now.UtcDateTime.AddDays(-14) ? 0.5 : 0.02);
+                    var firstResponse = created.AddMinutes(random.Next(5, 600));
+                    var resolvedAt = isOpen ? (DateTime?)null : firstResponse.AddMinutes(random.Next(10, 5000));
+                    var owner = random.NextDouble() < 0.9 ? agents[random.Next(agents.Length)] : (Guid?)null;
+                    var team = teams[random.Next(teams.Length)];
+                    var category = random.NextDouble() < 0.9 ? categories[random.Next(categories.Length)] : (Guid?)null;
+                    var channel = (CaseChannel)random.Next(1, 8);
+                    var priority = (Priority)random.Next(1, 5);
+                    var c = new Case
+                    {
+                        Number = $"B-{i}",
+                        Subject = "Generated",
+                        Channel = channel,
+                        CategoryId = category,
+                        Product = $"Product {random.Next(1, 15)}",
+                        Priority = priority,
+                        StatusId = isOpen ? statuses[random.Next(2)] : statuses[2],
+                        OwnerId = owner,
+                        TeamId = team,
+                        ContactId = contact,
+                        CreatedAt = created,
+                        UpdatedAt = resolvedAt ?? firstResponse,
+                        FirstResponseAt = firstResponse,
+                        ResolvedAt = resolvedAt,
+                        QueuedAt = owner is null ? created : null,
+                        SearchText = $"b-{i} generated",
+                    };
+                    await inserts[typeof(Case)].AddAsync(c, transaction);
+                    var local = NodaTime.Instant.FromDateTimeUtc(created).InZone(zone);
+                    await inserts[typeof(ReportCase)].AddAsync(new ReportCase
+                    {
+                        CaseId = c.Id,
+                        CreatedAt = created,
+                        CreatedDay = ReportRefresher.DayNumber(local.Date),
+                        CreatedHour = local.Hour,
+                        Channel = channel,
+                        CategoryId = category,
+                        Product = c.Product,
+                        Priority = priority,
+                        TeamId = team,
+                        OwnerId = owner,
+                        PolicyId = policy,
+                        Status = isOpen ? StatusCategory.Open : StatusCategory.Resolved,
+                        FirstResponseAt = firstResponse,
+                        ResolvedAt = resolvedAt,
+                        FirstResponseBusinessSeconds = (long)(firstResponse - created).TotalSeconds / 3,
+                        ResolutionBusinessSeconds = resolvedAt is { } r ? (long)(r - created).TotalSeconds / 3 : null,
+                        FirstResponseCalendarMicros = (firstResponse - created).Ticks / 10,
+                        ResolutionCalendarMicros = resolvedAt is { } r2 ? (r2 - created).Ticks / 10 : null,
+                        Exchanges = random.Next(1, 12),
+                        Reopens = random.NextDouble() < 0.05 ? 1 : 0,
+                        CaseUpdatedAt = c.UpdatedAt,
+                        ComputedAt = Now.UtcDateTime,
+                    }, transaction);
+                    foreach (var metric in new[] { SlaMetric.FirstResponse, SlaMetric.Resolution })
+                    {
+                        var due = created.AddHours(metric == SlaMetric.FirstResponse ? 4 : 48);
+                        var achieved = metric == SlaMetric.FirstResponse ? firstResponse : resolvedAt;
+                        var breached = (achieved ?? Now.UtcDateTime) > due ? due : (DateTime?)null;
+                        await inserts[typeof(SlaInstance)].AddAsync(new SlaInstance
+                        {
+                            CaseId = c.Id,
+                            PolicyId = policy,
+                            PolicyVersion = 1,
+                            Metric = metric,
+                            StartedAt = created,
+                            TargetSeconds = 3600,
+                            State = achieved is null ? (breached is null ? SlaState.InProgress : SlaState.Breached) : (breached is null ? SlaState.Succeeded : SlaState.Breached),
+                            IsOpen = achieved is null,
+                            DueAt = due,
+                            WarnAt = due.AddHours(-1),
+                            BreachedAt = breached,
+                            AchievedAt = achieved,
+                            AppliedAt = created,
+                            ComputedAt = Now.UtcDateTime,
+                        }, transaction);
+                    }
+
+                    // A customer message, replies, notes and events: what a case's timeline holds (reports never read it;
+                    // it is here so the tables have the issue's size).
+                    for (var t = 0; t < timelinePerCase; t++)
+                    {
+                        var kind = t == 0 ? TimelineKind.InboundMessage : (TimelineKind)(1 + (t % 4));
+                        await inserts[typeof(TimelineEntry)].AddAsync(new TimelineEntry
+                        {
+                            CaseId = c.Id,
+                            Kind = kind,
+                            IsPublic = kind is TimelineKind.InboundMessage or TimelineKind.OutboundMessage,
+                            Body = kind == TimelineKind.Event ? "" : "Generated message body for the benchmark.",
+                            AuthorUserId = kind is TimelineKind.OutboundMessage or TimelineKind.Note ? owner : null,
+                            AuthorContactId = kind == TimelineKind.InboundMessage ? contact : null,
+                            AuthorName = kind == TimelineKind.InboundMessage ? "Customer" : "Agent",
+                            CreatedAt = t == 0 ? created : firstResponse.AddMinutes(t * 7),
+                        }, transaction);
+                    }
+
+                    if (inserts[typeof(Case)].Rows == 200 || i == Math.Min(cases, done + chunk) - 1)
+                    {
+                        // Parents first (the foreign keys are checked per statement).
+                        foreach (var w in inserts.Values)
+                        {
+                            await w.FlushAsync(transaction);
+                        }
+                    }
+                }
+
+                await transaction.CommitAsync();
+                if ((done / chunk) % 10 == 9)
+                {
+                    Console.WriteLine($"  {done + chunk:N0} cases in {clock.Elapsed.TotalSeconds:F0} s");
+                }
+            }
         }
 
         await using (var db = await factory.CreateDbContextAsync())
         {
-            // The generator wrote the report rows itself; the change marks its saves left are not work to do.
+            // The setup rows' saves left change marks; the generator wrote the report rows itself.
             await db.Set<ReportDirtyCase>().ExecuteDeleteAsync();
+            if (!db.Database.IsSqlite())
+            {
+                // Index-only scans need the visibility map (autovacuum would get there in time).
+                await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE");
+            }
+            else
+            {
+                await db.Database.ExecuteSqlRawAsync("ANALYZE");
+            }
         }
 
-        Console.WriteLine($"Generated {cases:N0} cases, {cases:N0} report rows and {2 * cases:N0} SLA instances in {clock.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"Generated {cases:N0} cases, {cases:N0} report rows, {2 * cases:N0} SLA instances and {(long)timelinePerCase * cases:N0} timeline entries in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Timeline entries per generated case (10: the issue's 10,000,000 for 1,000,000 cases).</summary>
+    public static int TimelinePerCase => int.TryParse(Environment.GetEnvironmentVariable("PISHKHAN_BENCH_TIMELINE"), out var n) ? n : 10;
+
+    private static DateTime Micro(DateTime t) => new(t.Ticks - (t.Ticks % 10), DateTimeKind.Utc);
+
+    /// <summary>
+    /// Multi-row INSERTs of one entity type's mapped columns, each value written as a literal by its EF type mapping
+    /// (Guid as upper-case text on SQLite and uuid on PostgreSQL, enums as numbers, JSON columns as JSON, …).
+    /// </summary>
+    private sealed class RowWriter
+    {
+        private readonly System.Data.Common.DbConnection _connection;
+        private readonly (Microsoft.EntityFrameworkCore.Metadata.IProperty Property, Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping Mapping)[] _columns;
+        private readonly string _head;
+        private readonly System.Text.StringBuilder _sql = new();
+        private int _rows;
+
+        public RowWriter(PishkhanDbContext db, Type type)
+        {
+            _connection = db.Database.GetDbConnection();
+            var entity = db.Model.FindEntityType(type)!;
+            var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            _columns = [.. entity.GetProperties()
+                .Where(p => p.GetComputedColumnSql() is null && !(p.ValueGenerated == Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd && p.IsKey() && p.ClrType != typeof(Guid)))
+                .Where(p => p.PropertyInfo is not null || p.FieldInfo is not null)
+                .Select(p => (p, (Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping)p.GetRelationalTypeMapping()))];
+            _head = $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", _columns.Select(c => $"\"{c.Property.GetColumnName(table)}\""))}) VALUES ";
+        }
+
+        public async Task AddAsync(object row, System.Data.Common.DbTransaction transaction)
+        {
+            _sql.Append(_rows == 0 ? _head : ",").Append('(');
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                var (property, mapping) = _columns[i];
+                if (i > 0)
+                {
+                    _sql.Append(',');
+                }
+
+                _sql.Append(mapping.GenerateSqlLiteral(property.GetGetter().GetClrValueUsingContainingEntity(row)));
+            }
+
+            _sql.Append(')');
+            _rows++;
+            await Task.CompletedTask;
+        }
+
+        public int Rows => _rows;
+
+        public async Task FlushAsync(System.Data.Common.DbTransaction transaction)
+        {
+            if (_rows == 0)
+            {
+                return;
+            }
+
+            await using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = _sql.ToString();
+            await command.ExecuteNonQueryAsync();
+            _sql.Clear();
+            _rows = 0;
+        }
     }
 
     /// <summary>"Now" stays where the data was generated, so every run reads the same periods.</summary>

@@ -1957,6 +1957,12 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("CreatedDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CreatedHour")
+                        .HasColumnType("integer");
+
                     b.Property<double?>("Csat")
                         .HasColumnType("double precision");
 
@@ -1967,6 +1973,9 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<long?>("FirstResponseBusinessSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FirstResponseCalendarMicros")
                         .HasColumnType("bigint");
 
                     b.Property<Guid?>("OwnerId")
@@ -1991,6 +2000,9 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.Property<long?>("ResolutionBusinessSeconds")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ResolutionCalendarMicros")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2002,15 +2014,21 @@ namespace Pishkhan.Migrations.Postgres.Migrations
 
                     b.HasKey("CaseId");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Product")
+                        .HasDatabaseName("IX_ReportCases_CreatedAt_Product");
 
-                    b.HasIndex("FirstResponseAt");
-
-                    b.HasIndex("ResolvedAt");
+                    b.HasIndex("FirstResponseAt", "FirstResponseBusinessSeconds")
+                        .HasDatabaseName("IX_ReportCases_FirstResponseAt_Measures");
 
                     b.HasIndex("OwnerId", "Status");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("ResolvedAt", "Status", "OwnerId", "ResolutionBusinessSeconds", "Csat")
+                        .HasDatabaseName("IX_ReportCases_ResolvedAt_Measures");
+
+                    b.HasIndex("CreatedAt", "CreatedDay", "CreatedHour", "Channel", "CategoryId", "Status", "Reopens", "Exchanges", "FirstResponseBusinessSeconds", "ResolutionBusinessSeconds", "FirstResponseCalendarMicros", "ResolutionCalendarMicros")
+                        .HasDatabaseName("IX_ReportCases_CreatedAt_Measures");
 
                     b.ToTable("ReportCases", (string)null);
                 });
@@ -2347,8 +2365,6 @@ namespace Pishkhan.Migrations.Postgres.Migrations
 
                     b.HasIndex("BreachedAt");
 
-                    b.HasIndex("StartedAt");
-
                     b.HasIndex("CalendarId", "IsOpen");
 
                     b.HasIndex("IsOpen", "DueAt");
@@ -2359,6 +2375,9 @@ namespace Pishkhan.Migrations.Postgres.Migrations
 
                     b.HasIndex("CaseId", "PolicyId", "Metric", "Cycle")
                         .IsUnique();
+
+                    b.HasIndex("StartedAt", "State", "Metric", "PolicyId", "CaseId")
+                        .HasDatabaseName("IX_SlaInstances_StartedAt_Compliance");
 
                     b.ToTable("SlaInstances");
                 });

@@ -1947,6 +1947,12 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CreatedDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CreatedHour")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("Csat")
                         .HasColumnType("REAL");
 
@@ -1957,6 +1963,9 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("FirstResponseBusinessSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseCalendarMicros")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("OwnerId")
@@ -1981,6 +1990,9 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.Property<long?>("ResolutionBusinessSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ResolutionCalendarMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
 
@@ -1992,15 +2004,21 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
 
                     b.HasKey("CaseId");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("CreatedAt", "Product")
+                        .HasDatabaseName("IX_ReportCases_CreatedAt_Product");
 
-                    b.HasIndex("FirstResponseAt");
-
-                    b.HasIndex("ResolvedAt");
+                    b.HasIndex("FirstResponseAt", "FirstResponseBusinessSeconds")
+                        .HasDatabaseName("IX_ReportCases_FirstResponseAt_Measures");
 
                     b.HasIndex("OwnerId", "Status");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("ResolvedAt", "Status", "OwnerId", "ResolutionBusinessSeconds", "Csat")
+                        .HasDatabaseName("IX_ReportCases_ResolvedAt_Measures");
+
+                    b.HasIndex("CreatedAt", "CreatedDay", "CreatedHour", "Channel", "CategoryId", "Status", "Reopens", "Exchanges", "FirstResponseBusinessSeconds", "ResolutionBusinessSeconds", "FirstResponseCalendarMicros", "ResolutionCalendarMicros")
+                        .HasDatabaseName("IX_ReportCases_CreatedAt_Measures");
 
                     b.ToTable("ReportCases", (string)null);
                 });
@@ -2335,8 +2353,6 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
 
                     b.HasIndex("BreachedAt");
 
-                    b.HasIndex("StartedAt");
-
                     b.HasIndex("CalendarId", "IsOpen");
 
                     b.HasIndex("IsOpen", "DueAt");
@@ -2347,6 +2363,9 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CaseId", "PolicyId", "Metric", "Cycle")
                         .IsUnique();
+
+                    b.HasIndex("StartedAt", "State", "Metric", "PolicyId", "CaseId")
+                        .HasDatabaseName("IX_SlaInstances_StartedAt_Compliance");
 
                     b.ToTable("SlaInstances");
                 });

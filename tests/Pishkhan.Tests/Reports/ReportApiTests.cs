@@ -206,4 +206,34 @@ public sealed class ReportApiTests(SlaApp sla) : IClassFixture<SlaApp>
         Assert.Equal(JsonValueKind.Null, forecast.GetProperty("summary").GetProperty("backtestMape").ValueKind);
         Assert.Contains("handlingMinutes=240", forecast.GetProperty("filter").GetString());
     }
+
+    [Fact]
+    public async Task ResponseTimes_MedianAndAverageInSql_MoveWhenAnOldCaseIsAnsweredLater()
+    {
+        var team = await TeamAsync();
+        sla.Clock.Set(Utc(2026, 10, 4, 6)); // Sunday 4 October, 09:30 in Tehran
+        var a = await App.CreateCaseAsync(teamId: team);
+        var b = await App.CreateCaseAsync(teamId: team);
+        var c = await App.CreateCaseAsync(teamId: team);
+        sla.Clock.Set(Utc(2026, 10, 4, 7)); // a answered after 60 minutes
+        await sla.ReplyAsync(a.Id);
+        sla.Clock.Set(Utc(2026, 10, 4, 9)); // b after 180 minutes; c not yet
+        await sla.ReplyAsync(b.Id);
+        var query = $"from=2026-10-01&to=2026-10-31&teamId={team}";
+
+        // Two answered: average and median (60 + 180) / 2 = 120 calendar minutes; the unanswered one is left out.
+        Assert.Equal(["firstResponse", "calendar", "2", "120", "120"], Rows(await ReportAsync("response-times", query))[1]);
+
+        // Six weeks later c, created in October, is answered: 60, 180, 60480 minutes, so the median is 180 and the
+        // average (60 + 180 + 60480) / 3 = 20240; October's numbers move with the old case.
+        sla.Clock.Set(Utc(2026, 11, 15, 6));
+        await sla.ReplyAsync(c.Id);
+        Assert.Equal(["firstResponse", "calendar", "3", "20240", "180"], Rows(await ReportAsync("response-times", query))[1]);
+
+        // Arrivals by the local day and hour stored on the row: Sunday 09:30 Tehran, three cases.
+        var heatmap = Rows(await ReportAsync("heatmap", query));
+        Assert.Equal("Sunday", heatmap[6][0]);
+        Assert.Equal("3", heatmap[6][1 + 9]);
+        Assert.Equal(3, heatmap.Sum(r => r.Skip(1).Sum(int.Parse)));
+    }
 }

@@ -323,4 +323,36 @@ public sealed class ReportMetricsTests
         Assert.Equal([new TopRow("a", 3, 2, 0.5), new TopRow("b", 2, 4, -0.5)], rows);
         Assert.Equal([new TopRow("c", 1, 0, null)], ReportMetrics.Top(["c"], [], 5));
     }
+
+    [Fact]
+    public void MedianWindow_FindsTheMiddleRanksAcrossBuckets()
+    {
+        // Values 1 2 | 5 9 | 12 (three buckets). Five values: the median is rank 2 (0-based), the first of bucket two.
+        HistogramBucket[] odd = [new(2, 1, 2), new(2, 5, 9), new(1, 12, 12)];
+        Assert.Equal((5L, 9L, 0, 1), ReportMetrics.MedianWindow(odd));
+
+        // Add 3 to bucket one (1 2 3 | 5 9 | 12): six values, ranks 2 and 3 are 3 and 5, in two buckets.
+        HistogramBucket[] even = [new(3, 1, 3), new(2, 5, 9), new(1, 12, 12)];
+        Assert.Equal((1L, 9L, 2, 2), ReportMetrics.MedianWindow(even));
+        Assert.Equal(4.0, ReportMetrics.Median([3, 5]));
+        Assert.Null(ReportMetrics.MedianWindow([]));
+
+        // Sums instead of values: 3 values summing to 7 s average 2.333 s → 2 s; a median of 2.5 s rounds up to 3 s.
+        Assert.Equal(new DurationStats(3, Duration.FromSeconds(2), Duration.FromSeconds(3)), ReportMetrics.FromSums(3, 7, 2.5));
+    }
+
+    [Fact]
+    public void AggregatedInputs_GiveTheSameAnswersAsFacts()
+    {
+        // Backlog from cumulative counts: 10 open, 6 at least a day old, 4 at least 3 days, 1 at least 7, 0 at least 30.
+        Assert.Equal(["<1d 4", "1-3d 2", "3-7d 3", "7-30d 1", ">=30d 0"], ReportMetrics.BacklogAge(10, [6, 4, 1, 0]).Select(b => $"{b.Key} {b.Count}"));
+
+        // Two local days of one week, counted per day: summed into the week starting Saturday 21 November 2026.
+        var week = ReportMetrics.Volume([new DayCount(new LocalDate(2026, 11, 21), "web", 2), new DayCount(new LocalDate(2026, 11, 23), "web", 3)], Granularity.Week, new Bucketing(Tehran));
+        Assert.Equal(new VolumeRow(new LocalDate(2026, 11, 21), "2026-11-21", "web", 5), week.Single());
+
+        // Monday 23 November 2026 at 10 local: row 0 (Monday), column 10.
+        var grid = ReportMetrics.ArrivalsHeatmap([new HourCount(new LocalDate(2026, 11, 23), 10, 4)]);
+        Assert.Equal(4, grid[0, 10]);
+    }
 }

@@ -133,14 +133,20 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
     private static DateTime U(Instant i) => i.ToDateTimeUtc();
 
     /// <summary>Survey answers first given in [from, to): their count and average rating (on the index of <c>AnsweredAt</c>).</summary>
-    private static async Task<CsatScore> CsatAsync(PishkhanDbContext db, DateTime from, DateTime to, CancellationToken ct) =>
-        ReportMetrics.Csat(await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking()
+    private static async Task<CsatScore> CsatAsync(PishkhanDbContext db, DateTime from, DateTime to, CancellationToken ct)
+    {
+        var totals = await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking()
             .Where(s => s.AnsweredAt >= from && s.AnsweredAt < to && s.Rating != null)
-            .Select(s => (double)s.Rating!.Value).ToListAsync(ct));
+            .GroupBy(s => 1).Select(g => new { Answers = g.Count(), Sum = g.Sum(s => (long)s.Rating!.Value) })
+            .FirstOrDefaultAsync(ct);
+        return ReportMetrics.Csat(totals?.Answers ?? 0, totals?.Sum ?? 0);
+    }
 
     /// <summary>SLA instances past their warning point and not yet due, not achieved: the ones a supervisor can still save.</summary>
     private static IQueryable<SlaInstance> AtRisk(PishkhanDbContext db, DateTime now) =>
-        db.SlaInstances.AsNoTracking().Where(i => i.IsOpen && i.AchievedAt == null && i.BreachedAt == null
+        // No "BreachedAt IS NULL" here: the two states already exclude breached instances, and on SQLite that condition
+        // would draw the planner to the BreachedAt index, where NULL is every instance never breached (most of them).
+        db.SlaInstances.AsNoTracking().Where(i => i.IsOpen && i.AchievedAt == null
             && i.WarnAt <= now && i.DueAt > now && (i.State == SlaState.InProgress || i.State == SlaState.NearingBreach));
 
     /// <summary>Unowned, unresolved cases in a queue, and how long the longest has waited (from when it entered its queue).</summary>

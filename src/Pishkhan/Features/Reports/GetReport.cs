@@ -27,7 +27,7 @@ public sealed record ReportTable(
 /// <summary>Something a report filter can name (a queue, an SLA policy).</summary>
 public sealed record ReportChoice(Guid Id, string Name);
 
-/// <summary>The reports of issue 10. Each loads the roll-up rows of its population and hands them to <see cref="ReportMetrics"/>.</summary>
+/// <summary>The reports of issue 10. Each aggregates the roll-up rows of its population in SQL (counts and sums per group) and hands the groups to <see cref="ReportMetrics"/>.</summary>
 public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, CalendarResolver calendars, ReportRefresher refresher, TimeProvider clock)
 {
     /// <summary>Report names as they appear in the URL.</summary>
@@ -39,6 +39,9 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
     /// <summary>How many past days the forecast learns from (at most): half a year holds 26 weekly cycles.</summary>
     public const int ForecastHistoryDays = 182;
+
+    /// <summary>The breaches report lists at most this many, most recent first (its summary has the total).</summary>
+    public const int MaxBreaches = 1000;
 
     private static readonly IReadOnlyList<string> HeatmapColumns = ["dayOfWeek", .. Enumerable.Range(0, 24).Select(h => $"h{h:D2}")];
 
@@ -70,12 +73,14 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     // The future from today on, learnt from whole past days (yesterday back), not from the report period.
                     var historyEnd = zone.AtStartOfDay(today).ToInstant().ToDateTimeUtc();
                     var historyStart = zone.AtStartOfDay(today.PlusDays(-ForecastHistoryDays)).ToInstant().ToDateTimeUtc();
-                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd, ct);
-                    var history = DailyCounts(facts.Select(f => f.CreatedAt.InZone(zone).Date), today);
+                    var perDay = await Filtered(Cases(db).Where(r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd), filter)
+                        .GroupBy(r => r.CreatedDay).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
+                    var history = DailyCounts(perDay.ToDictionary(d => ReportRefresher.FromDayNumber(d.Day), d => d.Count), today);
                     var monthAgo = zone.AtStartOfDay(today.PlusDays(-28)).ToInstant().ToDateTimeUtc();
                     var handling = filter.HandlingMinutes is { } given
                         ? Duration.FromMinutes(given)
-                        : ReportMetrics.Stats((await FactsAsync(db, filter, r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd, ct)).Select(f => f.ResolutionBusiness)).Average;
+                        : (await SumAsync(Filtered(Cases(db).Where(r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd), filter)
+                            .Where(r => r.ResolutionBusinessSeconds != null).Select(r => r.ResolutionBusinessSeconds!.Value), ct)).Average;
                     var result = VolumeForecast.Forecast(history, handling?.TotalHours ?? 0, filter.AgentHoursPerDay);
                     table = (["date", "expected", "low", "high", "agentsNeeded"],
                         result.Days.Select(d => Row(Iso(today.PlusDays(d.DayIndex - 1)), Math.Round(d.Expected, 1), Math.Round(d.Low, 1), Math.Round(d.High, 1),
@@ -92,8 +97,13 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "volume":
                 {
-                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                    var rows = ReportMetrics.Volume(facts, filter.Granularity, filter.By, new Bucketing(zone, Jalali: filter.Jalali));
+                    var created = Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter);
+                    var days = filter.By == VolumeDimension.Channel
+                        ? (await created.GroupBy(r => new { r.CreatedDay, r.Channel }).Select(g => new { g.Key.CreatedDay, g.Key.Channel, Count = g.Count() }).ToListAsync(ct))
+                            .Select(d => new DayCount(ReportRefresher.FromDayNumber(d.CreatedDay), ReportMetrics.VolumeKey(d.Channel, null, filter.By), d.Count))
+                        : (await created.GroupBy(r => new { r.CreatedDay, r.CategoryId }).Select(g => new { g.Key.CreatedDay, g.Key.CategoryId, Count = g.Count() }).ToListAsync(ct))
+                            .Select(d => new DayCount(ReportRefresher.FromDayNumber(d.CreatedDay), ReportMetrics.VolumeKey(default, d.CategoryId, filter.By), d.Count));
+                    var rows = ReportMetrics.Volume(days, filter.Granularity, new Bucketing(zone, Jalali: filter.Jalali));
                     table = (["period", "periodStart", "key", "name", "count"],
                         rows.Select(r => Row(r.Period, Iso(r.PeriodStart), r.Key, filter.By == VolumeDimension.Category ? names.Category(r.Key) : r.Key, r.Count)));
                     break;
@@ -101,8 +111,9 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "heatmap":
                 {
-                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                    var grid = ReportMetrics.ArrivalsHeatmap(facts.Select(f => f.CreatedAt), zone);
+                    var hours = await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
+                        .GroupBy(r => new { r.CreatedDay, r.CreatedHour }).Select(g => new { g.Key.CreatedDay, g.Key.CreatedHour, Count = g.Count() }).ToListAsync(ct);
+                    var grid = ReportMetrics.ArrivalsHeatmap(hours.Select(h => new HourCount(ReportRefresher.FromDayNumber(h.CreatedDay), h.CreatedHour, h.Count)));
                     table = (HeatmapColumns,
                         Enumerable.Range(0, 7).Select(d => (IReadOnlyList<object?>)[((IsoDayOfWeek)(d + 1)).ToString(), .. Enumerable.Range(0, 24).Select(h => (object?)grid[d, h])]));
                     break;
@@ -110,38 +121,66 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "closed-per-agent":
                 {
-                    var facts = await FactsAsync(db, filter, r => r.ResolvedAt >= s && r.ResolvedAt < e, ct);
+                    var totals = await Filtered(Cases(db).Where(r => r.ResolvedAt >= s && r.ResolvedAt < e && r.Status >= StatusCategory.Resolved), filter)
+                        .GroupBy(r => r.OwnerId)
+                        .Select(g => new
+                        {
+                            g.Key,
+                            Closed = g.Count(),
+                            HandlingCount = g.Count(r => r.ResolutionBusinessSeconds != null),
+                            HandlingSum = g.Sum(r => r.ResolutionBusinessSeconds),
+                            CsatCount = g.Count(r => r.Csat != null),
+                            CsatSum = g.Sum(r => r.Csat),
+                        })
+                        .ToListAsync(ct);
+                    var rows = ReportMetrics.ClosedPerAgent(totals.Select(t => new AgentTotals(t.Key, t.Closed, t.HandlingCount, t.HandlingSum ?? 0, t.CsatCount, t.CsatSum ?? 0)));
                     table = (["agentId", "agent", "closed", "averageHandlingMinutes", "csat", "csatAnswers"],
-                        ReportMetrics.ClosedPerAgent(facts).Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat, r.CsatAnswers)));
+                        rows.Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat, r.CsatAnswers)));
                     break;
                 }
 
             case "response-times":
                 {
-                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                    var t = ReportMetrics.ResponseTimes(facts);
+                    var created = Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter);
+                    const long hour = 3600;
+                    const long microsPerSecond = 1_000_000;
                     table = (["metric", "clock", "cases", "averageMinutes", "medianMinutes"],
                     [
-                        StatsRow("firstResponse", "business", t.FirstResponseBusiness),
-                    StatsRow("firstResponse", "calendar", t.FirstResponseCalendar),
-                    StatsRow("resolution", "business", t.ResolutionBusiness),
-                    StatsRow("resolution", "calendar", t.ResolutionCalendar),
-                ]);
+                        StatsRow("firstResponse", "business", await StatsAsync(created.Where(r => r.FirstResponseBusinessSeconds != null).Select(r => r.FirstResponseBusinessSeconds!.Value), hour, 1, ct)),
+                        StatsRow("firstResponse", "calendar", await StatsAsync(created.Where(r => r.FirstResponseCalendarMicros != null).Select(r => r.FirstResponseCalendarMicros!.Value), hour * microsPerSecond, microsPerSecond, ct)),
+                        StatsRow("resolution", "business", await StatsAsync(created.Where(r => r.ResolutionBusinessSeconds != null).Select(r => r.ResolutionBusinessSeconds!.Value), hour, 1, ct)),
+                        StatsRow("resolution", "calendar", await StatsAsync(created.Where(r => r.ResolutionCalendarMicros != null).Select(r => r.ResolutionCalendarMicros!.Value), hour * microsPerSecond, microsPerSecond, ct)),
+                    ]);
                     break;
                 }
 
             case "exchanges":
                 {
-                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                    table = (["cases", "averageExchanges"], [Row(facts.Count, Round(ReportMetrics.AverageExchanges(facts), 2))]);
+                    var totals = await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
+                        .GroupBy(r => 1).Select(g => new { Cases = g.Count(), Exchanges = g.Sum(r => (long)r.Exchanges) }).FirstOrDefaultAsync(ct);
+                    var count = totals?.Cases ?? 0;
+                    table = (["cases", "averageExchanges"], [Row(count, count == 0 ? null : Round((double)totals!.Exchanges / count, 2))]);
                     break;
                 }
 
             case "sla-compliance":
                 {
-                    var facts = await SlaFactsAsync(db, filter, s, e, ct);
+                    var instances = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Succeeded || i.State == SlaState.Breached);
+                    var counts = groupBy switch
+                    {
+                        SlaGrouping.Metric => (await instances.GroupBy(i => new { i.Metric, i.State }).Select(g => new { g.Key.Metric, g.Key.State, Count = g.Count() }).ToListAsync(ct))
+                            .Select(c => new StateCount(ReportMetrics.Camel(c.Metric.ToString()), c.State, c.Count)),
+                        SlaGrouping.Policy => (await instances.GroupBy(i => new { i.PolicyId, i.State }).Select(g => new { g.Key.PolicyId, g.Key.State, Count = g.Count() }).ToListAsync(ct))
+                            .Select(c => new StateCount(c.PolicyId.ToString(), c.State, c.Count)),
+                        SlaGrouping.Team => (await instances.Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { c.TeamId, i.State })
+                                .GroupBy(x => new { x.TeamId, x.State }).Select(g => new { g.Key.TeamId, g.Key.State, Count = g.Count() }).ToListAsync(ct))
+                            .Select(c => new StateCount(c.TeamId?.ToString() ?? "none", c.State, c.Count)),
+                        _ => (await instances.Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { c.OwnerId, i.State })
+                                .GroupBy(x => new { x.OwnerId, x.State }).Select(g => new { g.Key.OwnerId, g.Key.State, Count = g.Count() }).ToListAsync(ct))
+                            .Select(c => new StateCount(c.OwnerId?.ToString() ?? "none", c.State, c.Count)),
+                    };
                     table = (["key", "name", "met", "breached", "compliance"],
-                        ReportMetrics.SlaCompliance(facts, groupBy).Select(r => Row(r.Key, groupBy switch
+                        ReportMetrics.SlaCompliance(counts).Select(r => Row(r.Key, groupBy switch
                         {
                             SlaGrouping.Policy => names.Policy(r.Key),
                             SlaGrouping.Team => names.Team(r.Key),
@@ -153,25 +192,48 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "sla-breaches":
                 {
-                    var facts = await SlaFactsAsync(db, filter, s, e, ct);
+                    // The most recent breaches (a year of a large organisation has hundreds of thousands); the summary
+                    // says how many there are in all.
+                    var breached = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Breached);
+                    var total = await breached.CountAsync(ct);
+                    // The most recent instances first, then their cases: joining before the limit would look up every
+                    // breached case of the period. Ties at the same instant are ordered by case number below.
+                    var list = await breached.OrderByDescending(i => i.BreachedAt).Take(MaxBreaches)
+                        .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { i.CaseId, c.Number, i.Metric, i.PolicyId, c.TeamId, c.OwnerId, i.State, i.DueAt, i.BreachedAt, i.AchievedAt })
+                        .ToListAsync(ct);
+                    var facts = list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
+                        x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null));
                     table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
                         ReportMetrics.Breaches(facts).Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
                             names.Team(b.TeamId?.ToString()), names.User(b.OwnerId?.ToString()), Utc(b.DueAt), Utc(b.BreachedAt), Utc(b.AchievedAt))));
+                    summary["total"] = total;
+                    summary["shown"] = Math.Min(total, MaxBreaches);
                     break;
                 }
 
             case "backlog":
                 {
                     // The backlog is now, not a period: every unresolved case that matches the other filters.
-                    var facts = await FactsAsync(db, filter, r => r.Status < StatusCategory.Resolved, ct);
-                    table = (["age", "count"], ReportMetrics.BacklogAge(facts, Instant.FromDateTimeUtc(now)).Select(b => Row(b.Key, b.Count)));
+                    var open = Filtered(Cases(db).Where(r => r.Status < StatusCategory.Resolved), filter);
+                    var total = await open.CountAsync(ct);
+                    var atLeast = new List<int>();
+                    foreach (var bucket in ReportMetrics.BacklogBuckets.Skip(1))
+                    {
+                        var before = (Instant.FromDateTimeUtc(now) - bucket.From).ToDateTimeUtc();
+                        atLeast.Add(await open.CountAsync(r => r.CreatedAt <= before, ct));
+                    }
+
+                    table = (["age", "count"], ReportMetrics.BacklogAge(total, atLeast).Select(b => Row(b.Key, b.Count)));
                     break;
                 }
 
             case "reopen-rate":
                 {
-                    var facts = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                    var rate = ReportMetrics.ReopenRate(facts);
+                    var totals = await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
+                        .GroupBy(r => 1)
+                        .Select(g => new { Resolved = g.Count(r => r.Status >= StatusCategory.Resolved || r.Reopens > 0), Reopened = g.Count(r => r.Reopens > 0) })
+                        .FirstOrDefaultAsync(ct);
+                    var rate = new RateResult(totals?.Reopened ?? 0, totals?.Resolved ?? 0, totals is { Resolved: > 0 } t ? (double)t.Reopened / t.Resolved : null);
                     table = (["reopened", "resolved", "rate"], [Row(rate.Numerator, rate.Denominator, Round(rate.Rate, 4))]);
                     break;
                 }
@@ -181,12 +243,21 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     // top-categories / top-products: the period against the one of the same length just before it.
                     var length = e - s;
                     var ps = s - length;
-                    var current = await FactsAsync(db, filter, r => r.CreatedAt >= s && r.CreatedAt < e, ct);
-                    var previous = await FactsAsync(db, filter, r => r.CreatedAt >= ps && r.CreatedAt < s, ct);
                     var categories = name == "top-categories";
-                    string? Key(CaseFact f) => categories ? f.CategoryId?.ToString() : f.Product;
+                    async Task<Dictionary<string, int>> CountsAsync(DateTime a, DateTime b)
+                    {
+                        var period = Filtered(Cases(db).Where(r => r.CreatedAt >= a && r.CreatedAt < b), filter);
+                        return categories
+                            ? (await period.Where(r => r.CategoryId != null).GroupBy(r => r.CategoryId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                                .ToDictionary(x => x.Key!.Value.ToString(), x => x.Count)
+                            : (await period.Where(r => r.Product != null).GroupBy(r => r.Product).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                                .ToDictionary(x => x.Key!, x => x.Count);
+                    }
+
+                    var current = await CountsAsync(s, e);
+                    var previous = await CountsAsync(ps, s);
                     table = (["key", "name", "count", "previousCount", "change"],
-                        ReportMetrics.Top(current.Select(Key), previous.Select(Key), filter.Top)
+                        ReportMetrics.Top(current, previous, filter.Top)
                             .Select(r => Row(r.Key, categories ? names.Category(r.Key) : r.Key, r.Count, r.PreviousCount, Round(r.Change, 4))));
                     break;
                 }
@@ -199,17 +270,16 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
     /// Cases per day, oldest first, ending the day before <paramref name="today"/> and starting on the first day with a
     /// case: days before the first case are not "no cases", they are before anyone used Pishkhan.
     /// </summary>
-    internal static List<double> DailyCounts(IEnumerable<LocalDate> days, LocalDate today)
+    internal static List<double> DailyCounts(IReadOnlyDictionary<LocalDate, int> counts, LocalDate today)
     {
-        var counts = days.GroupBy(d => d).ToDictionary(g => g.Key, g => g.Count());
-        if (counts.Count == 0)
+        var days = counts.Where(c => c.Value > 0 && c.Key < today).Select(c => c.Key).ToList();
+        if (days.Count == 0)
         {
             return [];
         }
 
-        var first = counts.Keys.Min();
         var history = new List<double>();
-        for (var d = first; d < today; d = d.PlusDays(1))
+        for (var d = days.Min(); d < today; d = d.PlusDays(1))
         {
             history.Add(counts.GetValueOrDefault(d));
         }
@@ -239,37 +309,35 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
     private static string? Utc(Instant? instant) => instant?.ToString("uuuu-MM-dd'T'HH:mm:ss'Z'", null);
 
-    /// <summary>The roll-up rows matching the filter and <paramref name="population"/>, as facts.</summary>
-    internal static async Task<List<CaseFact>> FactsAsync(PishkhanDbContext db, ReportFilter filter, System.Linq.Expressions.Expression<Func<ReportCase, bool>> population, CancellationToken ct)
+    private static IQueryable<ReportCase> Cases(PishkhanDbContext db) => db.Set<ReportCase>().AsNoTracking();
+
+    /// <summary>
+    /// Count, average and median of durations without loading them: one grouped query makes an hourly histogram (count,
+    /// sum, smallest, largest per bucket), <see cref="ReportMetrics.MedianWindow"/> finds the bucket(s) holding the
+    /// middle rank, and a second query reads just the middle one or two values from there.
+    /// </summary>
+    private static async Task<DurationStats> StatsAsync(IQueryable<long> values, long bucketWidth, double unitsPerSecond, CancellationToken ct)
     {
-        var rows = Filtered(db.Set<ReportCase>().AsNoTracking().Where(population), filter);
-        var list = await rows.Select(r => new
+        var buckets = await values.GroupBy(v => v / bucketWidth)
+            .Select(g => new { Bucket = g.Key, Count = g.Count(), Sum = g.Sum(v => v), Min = g.Min(v => v), Max = g.Max(v => v) })
+            .ToListAsync(ct);
+        if (buckets.Count == 0)
         {
-            r.CaseId,
-            r.CreatedAt,
-            r.Channel,
-            r.CategoryId,
-            r.Product,
-            r.Priority,
-            r.TeamId,
-            r.OwnerId,
-            r.QueueId,
-            r.PolicyId,
-            r.Status,
-            r.FirstResponseAt,
-            r.ResolvedAt,
-            r.FirstResponseBusinessSeconds,
-            r.ResolutionBusinessSeconds,
-            r.Exchanges,
-            r.Reopens,
-            r.Csat,
-        }).ToListAsync(ct);
-        return [.. list.Select(r => new CaseFact(
-            r.CaseId, I(r.CreatedAt), r.Channel, r.CategoryId, r.Product, r.Priority, r.TeamId, r.OwnerId, r.QueueId, r.PolicyId, r.Status,
-            r.FirstResponseAt is { } fr ? I(fr) : null, r.ResolvedAt is { } ra ? I(ra) : null,
-            r.FirstResponseBusinessSeconds is { } fb ? Duration.FromSeconds(fb) : null,
-            r.ResolutionBusinessSeconds is { } rb ? Duration.FromSeconds(rb) : null,
-            r.Exchanges, r.Reopens, r.Csat))];
+            return new DurationStats(0, null, null);
+        }
+
+        var ordered = buckets.OrderBy(b => b.Bucket).ToList();
+        var window = ReportMetrics.MedianWindow([.. ordered.Select(b => new HistogramBucket(b.Count, b.Min, b.Max))])!.Value;
+        var middle = await values.Where(v => v >= window.Min && v <= window.Max).OrderBy(v => v).Skip(window.Skip).Take(window.Take).ToListAsync(ct);
+        var sum = ordered.Sum(b => (double)b.Sum);
+        return ReportMetrics.FromSums(ordered.Sum(b => (long)b.Count), sum / unitsPerSecond, ReportMetrics.Median(middle) / unitsPerSecond);
+    }
+
+    /// <summary>Count and average of whole seconds (the median is not asked for).</summary>
+    private static async Task<DurationStats> SumAsync(IQueryable<long> seconds, CancellationToken ct)
+    {
+        var totals = await seconds.GroupBy(v => 1).Select(g => new { Count = g.Count(), Sum = g.Sum(v => v) }).FirstOrDefaultAsync(ct);
+        return totals is null ? new DurationStats(0, null, null) : ReportMetrics.FromSums(totals.Count, totals.Sum, null);
     }
 
     internal static IQueryable<ReportCase> Filtered(IQueryable<ReportCase> rows, ReportFilter f)
@@ -312,13 +380,18 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         return rows;
     }
 
-    /// <summary>SLA instances that started in the period, of cases matching the filters (case fields as they are now).</summary>
-    private static async Task<List<SlaFact>> SlaFactsAsync(PishkhanDbContext db, ReportFilter f, DateTime s, DateTime e, CancellationToken ct)
+    /// <summary>SLA instances that started in the period (not cancelled), of cases matching the filters (case fields as they are now).</summary>
+    private static IQueryable<SlaInstance> SlaInstancesIn(PishkhanDbContext db, ReportFilter f, DateTime s, DateTime e)
     {
         var instances = db.SlaInstances.AsNoTracking().Where(i => i.StartedAt >= s && i.StartedAt < e && i.State != SlaState.Cancelled);
         if (f.PolicyId is { } policy)
         {
             instances = instances.Where(i => i.PolicyId == policy);
+        }
+
+        if (f.TeamId is null && f.AgentId is null && f.QueueId is null && f.CategoryId is null && f.Channel is null && f.Priority is null)
+        {
+            return instances;
         }
 
         var cases = db.Cases.AsNoTracking().AsQueryable();
@@ -352,10 +425,7 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             cases = cases.Where(c => c.Priority == priority);
         }
 
-        var list = await instances.Join(cases, i => i.CaseId, c => c.Id, (i, c) => new { i.CaseId, c.Number, i.Metric, i.PolicyId, c.TeamId, c.OwnerId, i.State, i.DueAt, i.BreachedAt, i.AchievedAt })
-            .ToListAsync(ct);
-        return [.. list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
-            x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null))];
+        return instances.Where(i => cases.Any(c => c.Id == i.CaseId));
     }
 
     private static Instant I(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));

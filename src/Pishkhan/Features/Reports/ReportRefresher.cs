@@ -100,6 +100,19 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
         return await FreshnessAsync(ct);
     }
 
+    /// <summary>
+    /// Rows written before <see cref="ReportCase.CreatedDay"/> existed hold day 0 (the migration's default): if there are
+    /// any, every case is marked once so the worker recomputes them (answers say <c>rebuilding</c> meanwhile).
+    /// </summary>
+    public async Task RebuildIfOutdatedAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Set<ReportCase>().AnyAsync(r => r.CreatedDay == 0, ct) && !await db.Set<ReportState>().AnyAsync(s => s.RebuildStartedAt != null, ct))
+        {
+            await RebuildAsync(ct);
+        }
+    }
+
     public async Task<ReportFreshness> FreshnessAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -208,6 +221,9 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             }
 
             row.CreatedAt = c.CreatedAt;
+            var local = ToInstant(c.CreatedAt).InZone(defaultCalendar.Zone);
+            row.CreatedDay = DayNumber(local.Date);
+            row.CreatedHour = local.Hour;
             row.Channel = c.Channel;
             row.CategoryId = c.CategoryId;
             row.Product = c.Product;
@@ -221,6 +237,8 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             row.ResolvedAt = row.Status >= StatusCategory.Resolved ? c.ResolvedAt ?? c.ClosedAt : null;
             row.FirstResponseBusinessSeconds = Seconds(durations.FirstResponse);
             row.ResolutionBusinessSeconds = row.ResolvedAt is null ? null : Seconds(durations.Resolution);
+            row.FirstResponseCalendarMicros = Micros(row.FirstResponseAt - row.CreatedAt);
+            row.ResolutionCalendarMicros = Micros(row.ResolvedAt - row.CreatedAt);
             row.Exchanges = own.Count;
             row.Reopens = durations.Reopens;
             row.Csat = ratings.GetValueOrDefault(c.Id);
@@ -242,6 +260,13 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
         return cases.Count;
     }
 
+    /// <summary>A local date as the integer <see cref="ReportCase.CreatedDay"/> holds (<see cref="DateOnly.DayNumber"/>).</summary>
+    public static int DayNumber(LocalDate date) => date.ToDateOnly().DayNumber;
+
+    public static LocalDate FromDayNumber(int day) => LocalDate.FromDateOnly(DateOnly.FromDayNumber(day));
+
+    private static long? Micros(TimeSpan? span) => span is { } s ? s.Ticks / TimeSpan.TicksPerMicrosecond : null;
+
     private static long? Seconds(Duration? d) => d is { } x ? (long)Math.Round(x.TotalSeconds, MidpointRounding.AwayFromZero) : null;
 
     private static Instant ToInstant(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
@@ -254,6 +279,15 @@ public sealed class ReportWorker(ReportRefresher refresher, ILogger<ReportWorker
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await refresher.RebuildIfOutdatedAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not check the report roll-up for rows from before local days were stored.");
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
