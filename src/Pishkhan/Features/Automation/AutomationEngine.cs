@@ -43,7 +43,7 @@ public sealed class AutomationEngine(
     IOptions<AutomationOptions> options,
     ILogger<AutomationEngine> log)
 {
-    public const int BatchSize = 100;
+    public const int BatchSize = 200;
     public const int MaxStepsPerClaim = 100;
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
@@ -111,6 +111,18 @@ public sealed class AutomationEngine(
     private async Task<int> ProcessEventsAsync(CancellationToken ct)
     {
         var ids = await ClaimAsync("AutomationEvents", "\"ProcessedAt\" IS NULL", "\"CreatedAt\"", ct);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        // All claimed events in one transaction; if anything in it fails, nothing of it is kept and each event is
+        // processed again on its own, so one bad event cannot hold back (or duplicate) the others' runs.
+        if (await ProcessEventBatchAsync(ids, ct))
+        {
+            return ids.Count;
+        }
+
         foreach (var id in ids)
         {
             try
@@ -124,6 +136,52 @@ public sealed class AutomationEngine(
         }
 
         return ids.Count;
+    }
+
+    /// <returns>False when the batch was not kept (rolled back), so the events are to be processed one by one.</returns>
+    private async Task<bool> ProcessEventBatchAsync(List<Guid> ids, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            db.Actor = Actor.System;
+            await db.Database.OpenConnectionAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = Now();
+            var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+            var events = (await db.Set<AutomationEvent>().AsNoTracking().Where(e => ids.Contains(e.Id) && e.ProcessedAt == null).ToListAsync(ct))
+                .OrderBy(e => e.CreatedAt).ThenBy(e => order[e.Id]).ToList();
+            var pending = events.Select(e => e.Id).ToList();
+            // Marked processed first, conditionally: a second worker that got here too finds nothing to do; if it was
+            // quicker for some of them, this batch steps aside and the events go one by one.
+            var marked = pending.Count == 0 ? 0 : await db.Set<AutomationEvent>().Where(e => pending.Contains(e.Id) && e.ProcessedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.ProcessedAt, now), ct);
+            if (marked != pending.Count)
+            {
+                await transaction.RollbackAsync(ct);
+                return false;
+            }
+
+            if (events.Count > 0)
+            {
+                var scope = await MatchScope.LoadAsync(db, ct);
+                await scope.PrefetchCasesAsync(db, events, ct);
+                foreach (var ev in events)
+                {
+                    await MatchAsync(db, ev, scope, now, ct);
+                }
+
+                await db.SaveChangesAsync(ct);
+            }
+
+            await transaction.CommitAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "A batch of {Count} automation events failed; they are processed one by one.", ids.Count);
+            return false;
+        }
     }
 
     private async Task ProcessEventAsync(Guid id, CancellationToken ct)
@@ -142,65 +200,115 @@ public sealed class AutomationEngine(
             return;
         }
 
-        var workflows = await db.Set<Workflow>().AsNoTracking().Where(w => w.Enabled && w.RecordType == ev.RecordType && w.TriggerType != TriggerTypes.Scheduled).ToListAsync(ct);
-        if (workflows.Count > 0)
+        await MatchAsync(db, ev, await MatchScope.LoadAsync(db, ct), now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The enabled event-triggered workflows with their current versions, and the records read so far, for one unit of work.</summary>
+    private sealed class MatchScope(List<Workflow> workflows, Dictionary<Guid, WorkflowVersion> versions)
+    {
+        private readonly Dictionary<(string, Guid), RecordSnapshot?> _records = [];
+
+        public List<Workflow> Workflows => workflows;
+
+        public Dictionary<Guid, WorkflowVersion> Versions => versions;
+
+        public static async Task<MatchScope> LoadAsync(PishkhanDbContext db, CancellationToken ct)
         {
-            var record = await RecordAccess.LoadAsync(db, ev.RecordType, ev.RecordId, ct)
-                ?? RecordSnapshot.Deleted(ev.RecordType, ev.RecordId, ev.Changes);
-            var changes = await EnrichAsync(db, ev.Changes, ct);
+            var workflows = await db.Set<Workflow>().AsNoTracking().Where(w => w.Enabled && w.TriggerType != TriggerTypes.Scheduled).ToListAsync(ct);
             var versionIds = workflows.Select(w => w.CurrentVersionId).ToList();
-            var versions = await db.Set<WorkflowVersion>().AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
-            foreach (var workflow in workflows)
+            var versions = workflows.Count == 0 ? [] : await db.Set<WorkflowVersion>().AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+            return new MatchScope(workflows, versions);
+        }
+
+        /// <summary>Reads the cases of many events at once (three queries), when some workflow may need them.</summary>
+        public async Task PrefetchCasesAsync(PishkhanDbContext db, List<AutomationEvent> events, CancellationToken ct)
+        {
+            var ids = events.Where(e => e.RecordType == "case").Select(e => e.RecordId).Distinct().ToList();
+            if (ids.Count == 0 || !workflows.Any(w => w.RecordType == "case"))
             {
-                var version = versions[workflow.CurrentVersionId];
-                var definition = DefinitionOf(version);
-                var trigger = definition.Trigger!;
-                if (definition.IsRealtime)
-                {
-                    continue; // ran inside the change's own transaction (RealtimeAutomation)
-                }
+                return;
+            }
 
-                if (ev.OriginWorkflowId == workflow.Id && !trigger.IncludeOwnChanges)
-                {
-                    continue; // a workflow is not re-triggered by its own changes unless it says so
-                }
-
-                if (trigger.Type == TriggerTypes.Relative)
-                {
-                    if (ev.Kind is TriggerTypes.Created or TriggerTypes.Updated)
-                    {
-                        await ScheduleRelativeAsync(db, workflow, version, trigger, record, ev, now, ct);
-                    }
-
-                    continue;
-                }
-
-                if (!TriggerMatcher.Matches(trigger, ev.Kind, changes))
-                {
-                    continue;
-                }
-
-                var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
-                // "Now" in a condition is when the change happened, not when the worker got to it.
-                if (!ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, changes, ToInstant(ev.CreatedAt), used)))
-                {
-                    continue;
-                }
-
-                var run = NewRun(workflow, version, definition, ev.RecordType, ev.RecordId, ev.Kind, changes, ev.Depth, now);
-                db.Add(run);
-                Log(db, run.Id, "trigger", ev.Kind, "matched", Describe(ev, changes), now);
-                if (definition.Conditions is not null)
-                {
-                    Log(db, run.Id, "conditions", "conditions", "true", "the conditions hold", now);
-                }
-
-                await GuardAsync(db, run, ev, now, ct);
+            var found = await RecordAccess.LoadCasesAsync(db, ids, ct);
+            foreach (var id in ids)
+            {
+                _records[("case", id)] = found.GetValueOrDefault(id);
             }
         }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        /// <summary>The record as it is now (read once per unit of work: matching changes nothing), or its last values from a deleted event.</summary>
+        public async Task<RecordSnapshot> RecordAsync(PishkhanDbContext db, AutomationEvent ev, CancellationToken ct)
+        {
+            if (!_records.TryGetValue((ev.RecordType, ev.RecordId), out var record))
+            {
+                record = await RecordAccess.LoadAsync(db, ev.RecordType, ev.RecordId, ct);
+                _records[(ev.RecordType, ev.RecordId)] = record;
+            }
+
+            return record ?? RecordSnapshot.Deleted(ev.RecordType, ev.RecordId, ev.Changes);
+        }
+    }
+
+    /// <summary>Turns one event into runs of the workflows whose trigger and conditions match (added to <paramref name="db"/>, not saved).</summary>
+    private async Task MatchAsync(PishkhanDbContext db, AutomationEvent ev, MatchScope scope, DateTime now, CancellationToken ct)
+    {
+        Dictionary<string, FieldChange>? changes = null;
+        foreach (var workflow in scope.Workflows)
+        {
+            if (workflow.RecordType != ev.RecordType)
+            {
+                continue;
+            }
+
+            var version = scope.Versions[workflow.CurrentVersionId];
+            var definition = DefinitionOf(version);
+            var trigger = definition.Trigger!;
+            if (definition.IsRealtime)
+            {
+                continue; // ran inside the change's own transaction (RealtimeAutomation)
+            }
+
+            if (ev.OriginWorkflowId == workflow.Id && !trigger.IncludeOwnChanges)
+            {
+                continue; // a workflow is not re-triggered by its own changes unless it says so
+            }
+
+            if (trigger.Type == TriggerTypes.Relative)
+            {
+                if (ev.Kind is TriggerTypes.Created or TriggerTypes.Updated)
+                {
+                    await ScheduleRelativeAsync(db, workflow, version, trigger, await scope.RecordAsync(db, ev, ct), ev, now, ct);
+                }
+
+                continue;
+            }
+
+            changes ??= await EnrichAsync(db, ev.Changes, ct);
+            if (!TriggerMatcher.Matches(trigger, ev.Kind, changes))
+            {
+                continue;
+            }
+
+            var record = await scope.RecordAsync(db, ev, ct);
+            var used = await WorkflowSteps.ConditionCalendarsAsync(calendars, definition.Conditions, ct);
+            // "Now" in a condition is when the change happened, not when the worker got to it.
+            if (!ConditionEvaluator.Evaluate(definition.Conditions, new ConditionContext(record, changes, ToInstant(ev.CreatedAt), used)))
+            {
+                continue;
+            }
+
+            var run = NewRun(workflow, version, definition, ev.RecordType, ev.RecordId, ev.Kind, changes, ev.Depth, now);
+            db.Add(run);
+            Log(db, run.Id, "trigger", ev.Kind, "matched", Describe(ev, changes), now);
+            if (definition.Conditions is not null)
+            {
+                Log(db, run.Id, "conditions", "conditions", "true", "the conditions hold", now);
+            }
+
+            await GuardAsync(db, run, ev, now, ct);
+        }
     }
 
     /// <summary>Loop protection: too deep a chain of automated changes, or too many automated runs on one record in an hour, stop the run.</summary>
@@ -254,7 +362,9 @@ public sealed class AutomationEngine(
         }
 
         var key = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        if (await db.Set<WorkflowRun>().AnyAsync(r => r.WorkflowId == workflow.Id && r.RecordId == record.Id && r.TriggerKey == key, ct))
+        // Also one scheduled earlier in this unit of work (a batch of events may hold two changes of one record).
+        if (db.ChangeTracker.Entries<WorkflowRun>().Any(e => e.State == EntityState.Added && e.Entity.WorkflowId == workflow.Id && e.Entity.RecordId == record.Id && e.Entity.TriggerKey == key)
+            || await db.Set<WorkflowRun>().AnyAsync(r => r.WorkflowId == workflow.Id && r.RecordId == record.Id && r.TriggerKey == key, ct))
         {
             return;
         }
@@ -408,22 +518,159 @@ public sealed class AutomationEngine(
 
     // ---- runs ---------------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Steps that only change the database (no waiting, nothing sent out of the process before the commit): a batch may
+    /// run them for many runs in one transaction and, if the batch is given up, run them again one by one.
+    /// Waits, approvals, webhooks, SMS and new records always go one run at a time.
+    /// </summary>
+    private static readonly HashSet<string> Batchable =
+    [
+        StepTypes.SetField, StepTypes.AddTag, StepTypes.RemoveTag, StepTypes.Assign, StepTypes.Notify,
+        StepTypes.CreateTask, StepTypes.Reply, StepTypes.SendEmail,
+    ];
+
     private async Task<int> RunDueAsync(CancellationToken ct)
     {
         var ids = await ClaimAsync("WorkflowRuns", $"\"Status\" IN ({(int)RunStatus.Running}, {(int)RunStatus.Waiting}) AND \"DueAt\" IS NOT NULL AND \"DueAt\" <= @now", "\"DueAt\"", ct);
-        foreach (var id in ids)
+        if (ids.Count == 0)
         {
-            try
+            return 0;
+        }
+
+        try
+        {
+            var single = await AdvanceBatchAsync(ids, ct);
+            foreach (var id in single)
             {
-                await AdvanceAsync(id, ct);
+                try
+                {
+                    await AdvanceAsync(id, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "Workflow run {RunId} failed to advance; it is tried again when its lease runs out.", id);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Workflow run {RunId} failed to advance; it is tried again when its lease runs out.", id);
-            }
+        }
+        finally
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.Set<WorkflowRun>().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTime?)null), CancellationToken.None);
         }
 
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Advances many claimed runs in one transaction: in rounds, each round one step of every run whose current step is
+    /// <see cref="Batchable"/> (one run per record per round, so every step still saves as its own change of the record,
+    /// with its own audit rows and outbox event), saved per workflow so changes carry the right origin and author. Runs
+    /// go on until they wait, end, or reach a step that is not batchable; the transaction commits once at the end.
+    /// If anything throws, the whole batch rolls back (nothing of it was kept or sent) and every run goes one by one.
+    /// </summary>
+    /// <returns>The runs to advance one by one (their next step is not batchable, or the batch was given up).</returns>
+    private async Task<List<Guid>> AdvanceBatchAsync(List<Guid> ids, CancellationToken ct)
+    {
+        var single = new List<Guid>();
+        var afterCommit = new List<Action>();
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Database.OpenConnectionAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = Now();
+            var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+            var runs = (await db.Set<WorkflowRun>().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)).ToListAsync(ct))
+                .Where(r => r.DueAt is not null && r.DueAt <= now).OrderBy(r => order[r.Id]).ToList();
+            // SLA policies and statuses once for the batch (setField and assign recompute the case's SLA); the batch
+            // holds the write turn on SQLite, so they cannot change under it.
+            var slaSetup = runs.Count == 0 ? null : await Sla.SlaEngine.LoadSetupAsync(db, ct);
+            var active = new List<(WorkflowRun Run, WorkflowDefinition Definition)>();
+            foreach (var run in runs)
+            {
+                active.Add((run, await CompiledWorkflow.OfAsync(db, run.WorkflowVersionId, ct)));
+            }
+
+            for (var round = 0; round < MaxStepsPerClaim && active.Count > 0; round++)
+            {
+                now = Now();
+                var records = new HashSet<Guid>();
+                var due = new List<(WorkflowRun Run, WorkflowDefinition Definition, StepDefinition Step)>();
+                foreach (var (run, definition) in active.ToList())
+                {
+                    var step = run.CurrentStepId is { } stepId ? definition.Steps!.FirstOrDefault(s => s.Id == stepId) : null;
+                    if (step is null || !Batchable.Contains(step.Type!) || run.Trigger == TriggerTypes.Deleted || run.RecordType != "case")
+                    {
+                        single.Add(run.Id);
+                        active.Remove((run, definition));
+                    }
+                    else if (records.Add(run.RecordId))
+                    {
+                        due.Add((run, definition, step)); // a second run on the same record takes its step in the next round
+                    }
+                }
+
+                if (due.Count == 0)
+                {
+                    break;
+                }
+
+                var snapshots = await RecordAccess.LoadCasesAsync(db, records, ct);
+                foreach (var group in due.GroupBy(d => (d.Run.WorkflowId, d.Run.WorkflowName, d.Run.Depth)))
+                {
+                    db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {group.Key.WorkflowName}" };
+                    AutomationOutbox.Origin = new AutomationOrigin(group.Key.WorkflowId, group.First().Run.Id, group.Key.Depth);
+                    foreach (var (run, definition, step) in group)
+                    {
+                        if (!snapshots.TryGetValue(run.RecordId, out var record))
+                        {
+                            single.Add(run.Id); // the record is gone: the one-by-one path records that
+                            active.Remove((run, definition));
+                            continue;
+                        }
+
+                        var (goOn, after) = await ApplyStepAsync(db, run, definition, step, record, now, batch: true, ct, slaSetup);
+                        run.Version++;
+                        run.LeaseUntil = now + Lease;
+                        afterCommit.AddRange(after);
+                        if (!goOn)
+                        {
+                            active.Remove((run, definition));
+                        }
+                    }
+
+                    await db.SaveChangesAsync(ct);
+
+                    // What is saved need not be tracked any more (steps read the record afresh): a small change tracker
+                    // keeps each later save's and each step's change detection short. The runs still going stay.
+                    db.ChangeTracker.Clear();
+                    db.AttachRange(active.Select(a => a.Run));
+                }
+
+                AutomationOutbox.Origin = null;
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Rolled back: no step of the batch was kept, and nothing was sent. Every run goes one by one, where a
+            // failing step is recorded on its own run.
+            log.LogWarning(e, "A batch of {Count} workflow runs was given up; they are advanced one by one.", ids.Count);
+            return ids;
+        }
+        finally
+        {
+            AutomationOutbox.Origin = null;
+        }
+
+        foreach (var action in afterCommit)
+        {
+            action();
+        }
+
+        return single;
     }
 
     /// <summary>Runs steps of one claimed run until it waits, ends or fails; each step commits with the run's new state.</summary>
@@ -479,77 +726,116 @@ public sealed class AutomationEngine(
         }
 
         var step = definition.Steps!.First(s => s.Id == run.CurrentStepId);
+        await using var transaction = step.Type == StepTypes.CreateRecord ? await db.Database.BeginTransactionAsync(ct) : null;
+        AutomationOutbox.Origin = new AutomationOrigin(run.WorkflowId, run.Id, run.Depth);
+        try
+        {
+            var (goOn, afterCommit) = await ApplyStepAsync(db, run, definition, step, record, now, batch: false, ct);
+            return await SaveAsync(db, run, afterCommit, goOn, ct, transaction);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            // The database refused the step's changes (a constraint): they are dropped, and this run alone fails with
+            // the reason, on this step (so "retry from this step" can take it up again) — it is not retried for ever.
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(ct);
+            }
+
+            await FailUnsavedAsync(runId, step, e, ct);
+            return false;
+        }
+        finally
+        {
+            AutomationOutbox.Origin = null;
+        }
+    }
+
+    private async Task FailUnsavedAsync(Guid runId, StepDefinition step, DbUpdateException e, CancellationToken ct)
+    {
+        var reason = (e.InnerException ?? e).Message;
+        log.LogError(e, "The changes of step {Step} of workflow run {RunId} could not be saved; the run fails.", step.Id, runId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = Now();
+        var run = await db.Set<WorkflowRun>().FirstOrDefaultAsync(r => r.Id == runId && r.LeaseOwner == Owner, ct);
+        if (run is null)
+        {
+            return;
+        }
+
+        db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {run.WorkflowName}" };
+        Log(db, run.Id, step.Id!, step.Type!, "failed", "the step's changes could not be saved", now, reason);
+        Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {reason}");
+        run.Version++;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs one step into <paramref name="db"/> (not saved) and moves the run on: its log line, and the next step, a wait
+    /// or the end. A step that throws fails its run — unless in a batch, where the exception gives the batch up.
+    /// </summary>
+    private async Task<(bool GoOn, List<Action> AfterCommit)> ApplyStepAsync(
+        PishkhanDbContext db, WorkflowRun run, WorkflowDefinition definition, StepDefinition step, RecordSnapshot record, DateTime now, bool batch, CancellationToken ct, Sla.SlaSetup? slaSetup = null)
+    {
         var calendar = await CalendarAsync(null, record.Get("teamId") is string team ? Guid.Parse(team) : null, ct);
         var model = AutomationTemplates.Model(record, ToInstant(now), calendar.Calendar.NextOpen(ToInstant(now)));
-        var context = new StepContext(db, run, step, record, now, calendar.Calendar, model);
+        var context = new StepContext(db, run, step, record, now, calendar.Calendar, model) { SlaSetup = slaSetup };
         var watch = Stopwatch.StartNew();
         StepResult result;
-        await using (var transaction = step.Type == StepTypes.CreateRecord ? await db.Database.BeginTransactionAsync(ct) : null)
+        try
         {
-            AutomationOutbox.Origin = new AutomationOrigin(run.WorkflowId, run.Id, run.Depth);
-            try
-            {
-                result = await steps.ExecuteAsync(context, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not DbUpdateConcurrencyException)
-            {
-                log.LogWarning(e, "Step {Step} of workflow {Workflow} failed.", step.Id, run.WorkflowName);
-                result = new StepResult.Fail(e.Message);
-            }
-
-            var elapsed = watch.Elapsed.TotalMilliseconds;
-            var outcome = result switch
-            {
-                StepResult.Done done => done.Outcome,
-                StepResult.Suspend => "waiting",
-                _ => "failed",
-            };
-            Log(db, run.Id, step.Id!, step.Type!, outcome, result.Detail, now, result is StepResult.Fail failed ? failed.Error : null, result.Output, elapsed);
-            var goOn = false;
-            switch (result)
-            {
-                case StepResult.Done done:
-                    if (done.Outcome == "failed" && step.On?.ContainsKey("failed") != true)
-                    {
-                        Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {done.Detail}");
-                        break;
-                    }
-
-                    var next = WorkflowValidator.NextStep(definition.Steps!, step, done.Outcome);
-                    if (next is null)
-                    {
-                        Finish(db, run, RunStatus.Completed, now, null);
-                    }
-                    else
-                    {
-                        run.CurrentStepId = next;
-                        run.StepAttempt = 0;
-                        run.StepStartedAt = null;
-                        run.Status = RunStatus.Running;
-                        run.DueAt = now;
-                        goOn = true;
-                    }
-
-                    break;
-                case StepResult.Suspend suspend:
-                    run.Status = RunStatus.Waiting;
-                    run.DueAt = suspend.Until;
-                    break;
-                case StepResult.Fail fail:
-                    Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {fail.Error}");
-                    break;
-            }
-
-            try
-            {
-                var saved = await SaveAsync(db, run, context.AfterCommit, goOn, ct, transaction);
-                return saved;
-            }
-            finally
-            {
-                AutomationOutbox.Origin = null;
-            }
+            result = await steps.ExecuteAsync(context, ct);
         }
+        catch (Exception e) when (!batch && e is not OperationCanceledException and not DbUpdateConcurrencyException)
+        {
+            log.LogWarning(e, "Step {Step} of workflow {Workflow} failed.", step.Id, run.WorkflowName);
+            result = new StepResult.Fail(e.Message);
+        }
+
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        var outcome = result switch
+        {
+            StepResult.Done done => done.Outcome,
+            StepResult.Suspend => "waiting",
+            _ => "failed",
+        };
+        Log(db, run.Id, step.Id!, step.Type!, outcome, result.Detail, now, result is StepResult.Fail failed ? failed.Error : null, result.Output, elapsed);
+        var goOn = false;
+        switch (result)
+        {
+            case StepResult.Done done:
+                if (done.Outcome == "failed" && step.On?.ContainsKey("failed") != true)
+                {
+                    Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {done.Detail}");
+                    break;
+                }
+
+                var next = WorkflowValidator.NextStep(definition.Steps!, step, done.Outcome);
+                if (next is null)
+                {
+                    Finish(db, run, RunStatus.Completed, now, null);
+                }
+                else
+                {
+                    run.CurrentStepId = next;
+                    run.StepAttempt = 0;
+                    run.StepStartedAt = null;
+                    run.Status = RunStatus.Running;
+                    run.DueAt = now;
+                    goOn = true;
+                }
+
+                break;
+            case StepResult.Suspend suspend:
+                run.Status = RunStatus.Waiting;
+                run.DueAt = suspend.Until;
+                break;
+            case StepResult.Fail fail:
+                Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {fail.Error}");
+                break;
+        }
+
+        return (goOn, context.AfterCommit);
     }
 
     private async Task<bool> FireRelativeAsync(PishkhanDbContext db, WorkflowRun run, WorkflowDefinition definition, RecordSnapshot record, DateTime now, CancellationToken ct)
@@ -698,21 +984,34 @@ public sealed class AutomationEngine(
             }
         }
 
-        var mine = new List<Guid>();
-        foreach (var id in candidates)
+        if (candidates.Count == 0)
         {
-            await using var update = db.Database.GetDbConnection().CreateCommand();
-            update.CommandText = $"UPDATE \"{table}\" SET \"LeaseOwner\" = @owner, \"LeaseUntil\" = @until WHERE \"Id\" = @id AND {free}";
-            Parameter(update, "owner", Owner);
-            Parameter(update, "until", until);
-            Parameter(update, "now", now);
-            Parameter(update, "id", id);
-            if (await update.ExecuteNonQueryAsync(ct) == 1)
+            return candidates;
+        }
+
+        // One conditional update for all of them (one commit, not one per row); a row another worker took meanwhile
+        // no longer meets the condition and is not returned.
+        await using var update = db.Database.GetDbConnection().CreateCommand();
+        var names = candidates.Select((id, i) => $"@id{i}").ToList();
+        update.CommandText = $"UPDATE \"{table}\" SET \"LeaseOwner\" = @owner, \"LeaseUntil\" = @until WHERE \"Id\" IN ({string.Join(", ", names)}) AND {free} RETURNING \"Id\"";
+        Parameter(update, "owner", Owner);
+        Parameter(update, "until", until);
+        Parameter(update, "now", now);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            Parameter(update, $"id{i}", candidates[i]);
+        }
+
+        var claimed = new HashSet<Guid>();
+        await using (var reader = await update.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
             {
-                mine.Add(id);
+                claimed.Add(reader.GetGuid(0));
             }
         }
 
+        var mine = candidates.Where(claimed.Contains).ToList(); // in the order of the read (oldest first)
         return mine;
     }
 

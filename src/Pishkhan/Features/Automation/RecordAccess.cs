@@ -55,6 +55,32 @@ public static class RecordAccess
         return await SnapshotAsync(db, c.Case, c.StatusName, c.StatusCategory, c.ContactName, c.ContactLanguage, c.AccountName, c.AccountTier, ct);
     }
 
+    /// <summary>Many cases at once (three queries in all), by id; a case that does not exist is not in the answer.</summary>
+    public static async Task<Dictionary<Guid, RecordSnapshot>> LoadCasesAsync(PishkhanDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var list = ids.ToList();
+        var rows = await db.Cases.AsNoTracking().Where(x => list.Contains(x.Id)).Select(x => new
+        {
+            Case = x,
+            StatusName = x.Status!.Name,
+            StatusCategory = x.Status.Category,
+            ContactName = x.Contact!.Name,
+            ContactLanguage = x.Contact.Language,
+            AccountName = x.Account == null ? null : x.Account.Name,
+            AccountTier = x.Account == null ? null : x.Account.Tier,
+        }).ToListAsync(ct);
+        var contactIds = rows.Select(r => r.Case.ContactId).Distinct().ToList();
+        var channels = (await db.ContactChannels.AsNoTracking().Where(ch => contactIds.Contains(ch.ContactId)).OrderBy(ch => ch.Id).ToListAsync(ct))
+            .ToLookup(ch => ch.ContactId);
+        var surveys = (await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking().Where(s => list.Contains(s.CaseId)).Select(s => new { s.CaseId, s.Rating, s.Comment }).ToListAsync(ct))
+            .GroupBy(s => s.CaseId).ToDictionary(g => g.Key, g => g.First());
+        return rows.ToDictionary(r => r.Case.Id, r =>
+        {
+            var survey = surveys.GetValueOrDefault(r.Case.Id);
+            return Snapshot(r.Case, r.StatusName, r.StatusCategory, r.ContactName, r.ContactLanguage, r.AccountName, r.AccountTier, [.. channels[r.Case.ContactId]], survey?.Rating, survey?.Comment);
+        });
+    }
+
     /// <summary>
     /// A case as it is about to be saved (the proposed values of a tracked entity, not what the database holds), for a
     /// real-time workflow's conditions. Its status, contact and account are read by id.
@@ -72,6 +98,13 @@ public static class RecordAccess
     {
         var channels = await db.ContactChannels.AsNoTracking().Where(ch => ch.ContactId == e.ContactId).OrderBy(ch => ch.Id).ToListAsync(ct);
         var survey = await db.Set<Satisfaction.SatisfactionSurvey>().AsNoTracking().Where(s => s.CaseId == e.Id).Select(s => new { s.Rating, s.Comment }).FirstOrDefaultAsync(ct);
+        return Snapshot(e, statusName, statusCategory, contactName, contactLanguage, accountName, accountTier, channels, survey?.Rating, survey?.Comment);
+    }
+
+    private static RecordSnapshot Snapshot(
+        Case e, string? statusName, StatusCategory statusCategory, string? contactName, string? contactLanguage, string? accountName, string? accountTier,
+        List<ContactChannel> channels, int? rating, string? comment)
+    {
         var values = new Dictionary<string, object?>
         {
             ["number"] = e.Number,
@@ -99,8 +132,8 @@ public static class RecordAccess
             ["contact.phone"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Phone)?.Value,
             ["account.name"] = accountName,
             ["account.tier"] = accountTier,
-            ["satisfaction.rating"] = survey?.Rating is { } rating ? (decimal)rating : null,
-            ["satisfaction.comment"] = survey?.Comment,
+            ["satisfaction.rating"] = rating is { } r ? (decimal)r : null,
+            ["satisfaction.comment"] = comment,
         };
         foreach (var (key, value) in e.CustomFields)
         {

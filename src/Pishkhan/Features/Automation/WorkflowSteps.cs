@@ -30,6 +30,9 @@ public sealed record StepContext(PishkhanDbContext Db, WorkflowRun Run, StepDefi
 {
     public Instant NowInstant => Instant.FromDateTimeUtc(DateTime.SpecifyKind(Now, DateTimeKind.Utc));
 
+    /// <summary>SLA policies and statuses already read in this unit of work (a batch of runs reads them once); read per step when null.</summary>
+    public SlaSetup? SlaSetup { get; init; }
+
     /// <summary>Things to do after the commit (routing signals).</summary>
     public List<Action> AfterCommit { get; } = [];
 
@@ -134,7 +137,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
         }
 
         Touch(ctx, entity);
-        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, ct: ct);
+        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, setup: ctx.SlaSetup, ct: ct);
         return new StepResult.Done("ok", $"{field}: '{before}' → '{value}'");
     }
 
@@ -205,7 +208,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
         }
 
         Touch(ctx, entity);
-        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, ct: ct);
+        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, setup: ctx.SlaSetup, ct: ct);
         return new StepResult.Done("ok", detail);
     }
 
@@ -586,7 +589,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
             AuthorName = $"{AuthorName}: {ctx.Run.WorkflowName}",
             CreatedAt = ctx.Now,
         });
-        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, ct: ct);
+        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, setup: ctx.SlaSetup, ct: ct);
         ctx.AfterCommit.Add(() => routing.CaseCreated(entity.Id));
         return new StepResult.Done("ok", $"created case {entity.Number}", entity.Id.ToString());
     }

@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using Pishkhan.Features.Automation;
+using Pishkhan.Features.Cases;
+
+namespace Pishkhan.Tests.Automation;
+
+/// <summary>
+/// The engine works through claimed events and runs in batches (one transaction each); these check that a batch
+/// keeps the one-at-a-time semantics: a failing run fails alone, records keep apart, the loop cap holds inside a batch.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class BatchingTests
+{
+    [Fact]
+    public async Task ARunWhoseStepThrows_FailsAlone_TheOtherRunsOfTheBatchCompleteWithEachStepOnce()
+    {
+        using var a = new AutomationApp();
+        await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "updated", fields = new[] { "customFields.d" } },
+            steps = new object[]
+            {
+                new { id = "a", type = "addTag", tag = "seen" },
+                // 10 / 0 throws while rendering: on one case only.
+                new { id = "b", type = "setField", field = "customFields.ratio", value = "{{ 10 | divided_by: case.customFields.d }}" },
+                new { id = "c", type = "addTag", tag = "done" },
+            },
+        }, "Ratio");
+        var cases = new List<CaseDto>();
+        for (var i = 0; i < 5; i++)
+        {
+            cases.Add(await a.App.CreateCaseAsync($"Case {i}"));
+        }
+
+        await a.TickAsync(); // the created events (routing's queue moves too), so the changes below come in one batch
+        for (var i = 0; i < cases.Count; i++)
+        {
+            await a.PatchAsync(cases[i].Id, new { customFields = new { d = i == 2 ? "0" : "2" } });
+        }
+
+        await a.TickAsync();
+
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var run = Assert.Single(await a.RunsAsync(cases[i].Id), r => r.WorkflowName == "Ratio");
+            var log = await a.LogAsync(run.Id);
+            var current = await a.CaseAsync(cases[i].Id);
+            Assert.Single(log, l => l.StepId == "a");
+            Assert.Single(log, l => l.StepId == "b");
+            if (i == 2)
+            {
+                Assert.Equal(RunStatus.Failed, run.Status);
+                Assert.StartsWith("Step 'b' failed", run.Error, StringComparison.Ordinal);
+                Assert.DoesNotContain(log, l => l.StepId == "c");
+                Assert.Equal(["seen"], current.Tags);
+                Assert.False(current.CustomFields.ContainsKey("ratio"));
+            }
+            else
+            {
+                Assert.Equal(RunStatus.Completed, run.Status);
+                Assert.Null(run.Error);
+                Assert.Single(log, l => l.StepId == "c");
+                Assert.Equal(new[] { "done", "seen" }, current.Tags.Order(StringComparer.Ordinal).ToArray());
+                Assert.Equal("5", current.CustomFields["ratio"]);
+            }
+
+            // Each step's change of the record was saved once: one audit row per tag change, one per custom field change.
+            var audits = await a.App.WithDbAsync(db => db.AuditEntries.Where(e => e.EntityId == cases[i].Id && e.Field == "tags").ToListAsync());
+            Assert.Equal(i == 2 ? 1 : 2, audits.Count);
+        }
+
+        Assert.Empty(await a.App.WithDbAsync(db => db.Set<WorkflowRun>().Where(r => r.LeaseOwner != null).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task EventsOfTwoRecordsAndTwoWorkflows_InOneBatch_EachChangeKeepsItsRecordOriginAndAuthor()
+    {
+        using var a = new AutomationApp();
+        var numbering = await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "updated", fields = new[] { "priority" }, to = "high" },
+            steps = new object[] { new { id = "n", type = "setField", field = "customFields.number", value = "{{ case.number }}" } },
+        }, "Numbering");
+        var tagging = await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "updated", fields = new[] { "priority" }, to = "high" },
+            steps = new object[] { new { id = "t", type = "addTag", tag = "urgent-{{ case.number }}" } },
+        }, "Tagging");
+        var first = await a.App.CreateCaseAsync("First");
+        var second = await a.App.CreateCaseAsync("Second");
+        await a.TickAsync();
+        await a.PatchAsync(first.Id, new { priority = "high" });
+        await a.PatchAsync(second.Id, new { priority = "high" });
+        await a.TickAsync();
+
+        foreach (var created in new[] { first, second })
+        {
+            var current = await a.CaseAsync(created.Id);
+            Assert.Equal(current.Number, current.CustomFields["number"]);
+            Assert.Equal([$"urgent-{current.Number}"], current.Tags);
+            var runs = await a.RunsAsync(created.Id);
+            Assert.Single(runs, r => r.WorkflowName == "Numbering" && r.Status == RunStatus.Completed);
+            Assert.Single(runs, r => r.WorkflowName == "Tagging" && r.Status == RunStatus.Completed);
+
+            // The events the steps wrote name the workflow that made each change (so neither re-triggers itself).
+            var events = await a.App.WithDbAsync(db => db.Set<AutomationEvent>().Where(e => e.RecordId == created.Id && e.OriginWorkflowId != null).ToListAsync());
+            Assert.Equal(numbering.Id, Assert.Single(events, e => e.Changes.ContainsKey("customFields.number")).OriginWorkflowId);
+            Assert.Equal(tagging.Id, Assert.Single(events, e => e.Changes.ContainsKey("tags")).OriginWorkflowId);
+            Assert.All(events, e => Assert.Equal(1, e.Depth));
+
+            var audits = await a.App.WithDbAsync(db => db.AuditEntries.Where(e => e.EntityId == created.Id && (e.Field == "tags" || e.Field == "customFields")).ToListAsync());
+            Assert.Equal("Automation: Numbering", Assert.Single(audits, e => e.Field == "customFields").ActorName);
+            Assert.Equal("Automation: Tagging", Assert.Single(audits, e => e.Field == "tags").ActorName);
+        }
+    }
+
+    [Fact]
+    public async Task TheHourlyCap_HoldsForAutomatedChangesOfOneRecordThatArriveInOneBatch()
+    {
+        using var a = new AutomationApp(new Dictionary<string, string> { ["Pishkhan:Automation:MaxAutomatedRunsPerRecordPerHour"] = "2" });
+        // Four automated changes of the record, one per step: four events that the next tick takes as one batch.
+        await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "created" },
+            steps = new object[]
+            {
+                new { id = "s1", type = "setField", field = "customFields.s1", value = "1" },
+                new { id = "s2", type = "setField", field = "customFields.s2", value = "2" },
+                new { id = "s3", type = "setField", field = "customFields.s3", value = "3" },
+                new { id = "s4", type = "setField", field = "customFields.s4", value = "4" },
+            },
+        }, "Four");
+        await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "updated", fields = new[] { "customFields.s1", "customFields.s2", "customFields.s3", "customFields.s4" } },
+            steps = new object[] { new { id = "echo", type = "addTag", tag = "echo" } },
+        }, "Echo");
+        var created = await a.App.CreateCaseAsync();
+        await a.TickAsync();
+
+        var echoes = (await a.RunsAsync(created.Id)).Where(r => r.WorkflowName == "Echo").ToList();
+        Assert.Equal(4, echoes.Count);
+        Assert.All(echoes, r => Assert.Equal(1, r.Depth));
+        Assert.Equal(2, echoes.Count(r => r.Status == RunStatus.Completed));
+        var stopped = echoes.Where(r => r.Status == RunStatus.Stopped).ToList();
+        Assert.Equal(2, stopped.Count);
+        Assert.All(stopped, r => Assert.Contains("in the last hour (at most 2)", r.Error, StringComparison.Ordinal));
+        Assert.Equal(["echo"], (await a.CaseAsync(created.Id)).Tags);
+    }
+}
