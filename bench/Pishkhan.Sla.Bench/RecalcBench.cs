@@ -61,8 +61,8 @@ public static class RecalcBench
             {
                 var version = await db.Calendars.Where(c => c.Id == calendarId).Select(c => c.Version).SingleAsync();
                 var stale = await db.Set<SlaInstance>().CountAsync(i => i.IsOpen && i.CalendarId == calendarId && i.CalendarVersion != version);
-                var after = await db.Set<SlaInstance>().AsNoTracking().Where(i => before.Keys.Contains(i.Id)).Select(i => new { i.Id, i.DueAt }).ToListAsync();
-                var moved = after.Count(a => a.DueAt != before[a.Id]);
+                var after = await db.Set<SlaInstance>().AsNoTracking().Select(i => new { i.Id, i.DueAt }).ToListAsync();
+                var moved = after.Count(a => before.TryGetValue(a.Id, out var due) && a.DueAt != due);
                 var events = await db.TimelineEntries.CountAsync(t => t.Field == SlaEngine.TimelineField && t.NewValue == "recalculated");
                 Console.WriteLine(
                     $"Run {run}: {SlaData.Format(clock.Elapsed.TotalSeconds)} s wall, {SlaData.Format(cpuUsed.TotalSeconds)} s CPU (this process); "
