@@ -73,7 +73,16 @@ public sealed class AddCaseMessage(IDbContextFactory<PishkhanDbContext> dbFactor
             await outbox.OnPublicReplyAsync(db, entity, entry, actor, ct);
         }
 
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (SlaWriteConflict.IsConflict(e))
+        {
+            // The case moved on while this message was being saved (another edit, or another writer's SLA timers first).
+            return new Outcome<TimelineEntryDto>.Conflict($"Case {entity.Number} was changed by someone else while you were saving. Reload it and send the message again.");
+        }
+
         return GetCase.ToDto(entry);
     }
 }

@@ -381,8 +381,9 @@ public sealed class UpdateCase(IDbContextFactory<PishkhanDbContext> dbFactory, T
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException e) when (SlaWriteConflict.IsConflict(e))
         {
+            // A stale version, or another writer replayed the case's SLA at the same moment and saved its timers first.
             return new Outcome<CaseDto>.Conflict($"Case {entity.Number} was changed by someone else while you were saving. Reload it and apply your change again.");
         }
 

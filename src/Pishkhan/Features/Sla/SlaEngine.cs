@@ -45,25 +45,27 @@ public sealed class SlaEngine(CalendarResolver calendars)
         PishkhanDbContext db, Case entity, DateTime now, IReadOnlyList<SlaInstance>? existing = null, SlaSetup? setup = null, CancellationToken ct = default)
     {
         setup ??= await LoadSetupAsync(db, ct);
-        var (policies, statuses) = (setup.Policies, setup.Statuses);
-        var facts = await FactsAsync(db, entity, policies, ct);
-        var selection = SlaPolicySelector.Select(policies, facts);
+        var selection = SlaPolicySelector.Select(setup.Policies, await FactsAsync(db, entity, setup.Policies, ct));
         if (selection.Policy is not { } policy)
         {
             return new SlaComputation(selection, null, null, "", SlaClock.AllDay, []);
         }
 
-        Guid? calendarId = null;
-        int? calendarVersion = null;
-        var calendarName = "24×7";
-        var calendar = SlaClock.AllDay;
-        if (!policy.Is24x7)
+        var calendar = policy.Is24x7 ? null : await calendars.ForCalendarAsync(policy.CalendarId, ct) ?? await calendars.DefaultAsync(ct);
+        return Compute(entity, now, existing, setup, selection, calendar, await HistoryAsync(db, entity, setup.Statuses, now, ct));
+    }
+
+    /// <summary>The replay itself, on inputs already read: pure.</summary>
+    /// <param name="calendar">The policy's calendar (the default when it follows the default); null for a 24×7 policy.</param>
+    private static SlaComputation Compute(
+        Case entity, DateTime now, IReadOnlyList<SlaInstance>? existing, SlaSetup setup, SlaSelection selection, ResolvedCalendar? calendar, SlaHistory history)
+    {
+        if (selection.Policy is not { } policy)
         {
-            var resolved = await calendars.ForCalendarAsync(policy.CalendarId, ct) ?? await calendars.DefaultAsync(ct);
-            (calendarId, calendarVersion, calendarName, calendar) = (resolved.Id, resolved.Version, resolved.Name, resolved.Calendar);
+            return new SlaComputation(selection, null, null, "", SlaClock.AllDay, []);
         }
 
-        var history = await HistoryAsync(db, entity, statuses, now, ct);
+        var statuses = setup.Statuses;
         var pauses = (policy.PauseStatusIds ?? statuses.Where(s => s.Value == StatusCategory.Waiting).Select(s => s.Key)).ToHashSet();
         var instant = ToInstant(now);
         var instances = new List<SlaComputedInstance>();
@@ -80,7 +82,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
             var appliedAt = existing?.FirstOrDefault(i => i.PolicyId == policy.Id && i.Metric == row.Metric && i.Cycle == 1)?.AppliedAt ?? now;
             try
             {
-                instances.AddRange(SlaClock.Compute(history, target, calendar, instant, ToInstant(appliedAt)).Select(r => new SlaComputedInstance(target, r)));
+                instances.AddRange(SlaClock.Compute(history, target, calendar?.Calendar ?? SlaClock.AllDay, instant, ToInstant(appliedAt)).Select(r => new SlaComputedInstance(target, r)));
             }
             catch (CalendarHorizonException)
             {
@@ -88,7 +90,9 @@ public sealed class SlaEngine(CalendarResolver calendars)
             }
         }
 
-        return new SlaComputation(selection, calendarId, calendarVersion, calendarName, calendar, instances);
+        return calendar is null
+            ? new SlaComputation(selection, null, null, "24×7", SlaClock.AllDay, instances)
+            : new SlaComputation(selection, calendar.Id, calendar.Version, calendar.Name, calendar.Calendar, instances);
     }
 
     /// <summary>
@@ -114,6 +118,65 @@ public sealed class SlaEngine(CalendarResolver calendars)
         timers.AddRange(db.ChangeTracker.Entries<SlaTimer>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id && !timers.Contains(e.Entity)).Select(e => e.Entity));
         timers.RemoveAll(t => db.Entry(t).State == EntityState.Deleted);
         var computation = await ComputeAsync(db, entity, now, rows, setup, ct);
+        Write(db, entity, now, recalculation, rows, timers, computation);
+        return computation;
+    }
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> for many unchanged cases in one unit of work (the recalculation job): their instances,
+    /// timers, status changes and messages are read with one query each for the whole batch, the facts policies need with
+    /// one query per kind, and each calendar is resolved once — then every case is replayed and written exactly as
+    /// <see cref="ApplyAsync"/> would. The cases need not be tracked: nothing on them changes.
+    /// </summary>
+    public async Task ApplyBatchAsync(
+        PishkhanDbContext db, IReadOnlyList<Case> cases, DateTime now, string? recalculation, SlaSetup setup, CancellationToken ct = default)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (cases.Count == 0)
+        {
+            return;
+        }
+
+        var ids = cases.Select(c => c.Id).ToList();
+        var rows = (await db.Set<SlaInstance>().Where(i => ids.Contains(i.CaseId)).ToListAsync(ct)).ToLookup(i => i.CaseId);
+        var timers = (await db.Set<SlaTimer>().Where(t => ids.Contains(t.CaseId)).ToListAsync(ct)).ToLookup(t => t.CaseId);
+        var statusChanges = (await db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == nameof(Case) && ids.Contains(a.EntityId) && a.Field == "statusId")
+            .Select(a => new { a.EntityId, a.At, a.Id, a.OldValue, a.NewValue }).ToListAsync(ct))
+            .OrderBy(a => a.At).ThenBy(a => a.Id)
+            .ToLookup(a => a.EntityId, a => new AuditedStatus(a.At, a.OldValue, a.NewValue));
+        var messages = (await db.TimelineEntries.AsNoTracking()
+            .Where(t => ids.Contains(t.CaseId) && ((t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage))
+            .Select(t => new { t.CaseId, t.Kind, t.CreatedAt }).ToListAsync(ct))
+            .ToLookup(t => t.CaseId, t => (t.Kind, t.CreatedAt));
+        var facts = await FactsAsync(db, cases, setup.Policies, ct);
+        var resolved = new Dictionary<Guid, ResolvedCalendar>();
+        ResolvedCalendar? defaultCalendar = null;
+        foreach (var entity in cases)
+        {
+            var selection = SlaPolicySelector.Select(setup.Policies, facts[entity.Id]);
+            ResolvedCalendar? calendar = null;
+            if (selection.Policy is { Is24x7: false } policy)
+            {
+                if (policy.CalendarId is { } calendarId && !resolved.TryGetValue(calendarId, out calendar) && (calendar = await calendars.ForCalendarAsync(calendarId, ct)) is not null)
+                {
+                    resolved[calendarId] = calendar;
+                }
+
+                calendar ??= defaultCalendar ??= await calendars.DefaultAsync(ct);
+            }
+
+            var history = History(entity, setup.Statuses, entity.StatusId, now, [.. statusChanges[entity.Id]], [.. messages[entity.Id]]);
+            var caseRows = rows[entity.Id].ToList();
+            var computation = Compute(entity, now, caseRows, setup, selection, calendar, history);
+            Write(db, entity, now, recalculation, caseRows, timers[entity.Id].ToList(), computation);
+        }
+    }
+
+    /// <summary>Writes one replay's result into <paramref name="db"/>: instance rows, timers, and timeline events for what changed.</summary>
+    private static void Write(PishkhanDbContext db, Case entity, DateTime now, string? recalculation, List<SlaInstance> rows, List<SlaTimer> timers, SlaComputation computation)
+    {
+        var set = db.Set<SlaInstance>();
         var policy = computation.Selection.Policy;
         var kept = new HashSet<Guid>();
         foreach (var (target, result) in computation.Instances)
@@ -194,7 +257,6 @@ public sealed class SlaEngine(CalendarResolver calendars)
             db.Remove(timer);
         }
 
-        return computation;
     }
 
     /// <summary>Every level not yet fired gets a timer at the instant it is (or was) reached; a level with no due instant now (paused, fulfilled) has none.</summary>
@@ -272,6 +334,50 @@ public sealed class SlaEngine(CalendarResolver calendars)
 
     private static long Minutes(long? seconds) => (seconds ?? 0) / 60;
 
+    /// <summary><see cref="FactsAsync(PishkhanDbContext, Case, IReadOnlyList{SlaPolicyRules}, CancellationToken)"/> for a batch: one query per kind of fact the policies read.</summary>
+    private static async Task<Dictionary<Guid, SlaCaseFacts>> FactsAsync(PishkhanDbContext db, IReadOnlyList<Case> cases, IReadOnlyList<SlaPolicyRules> policies, CancellationToken ct)
+    {
+        Dictionary<Guid, Guid?> parents = [];
+        if (policies.Any(p => p.Conditions.CategoryIds.Count > 0) && cases.Any(c => c.CategoryId is not null))
+        {
+            parents = await db.Categories.AsNoTracking().Select(c => new { c.Id, c.ParentId }).ToDictionaryAsync(c => c.Id, c => c.ParentId, ct);
+        }
+
+        Dictionary<Guid, List<string>> tags = [];
+        if (policies.Any(p => p.Conditions.ContactTags.Count > 0))
+        {
+            var contactIds = cases.Select(c => c.ContactId).Distinct().ToList();
+            tags = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Tags, ct);
+        }
+
+        Dictionary<Guid, string?> tiers = [];
+        if (policies.Any(p => p.Conditions.AccountTiers.Count > 0))
+        {
+            var accountIds = cases.Where(c => c.AccountId is not null).Select(c => c.AccountId!.Value).Distinct().ToList();
+            tiers = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Tier, ct);
+        }
+
+        var facts = new Dictionary<Guid, SlaCaseFacts>(cases.Count);
+        foreach (var entity in cases)
+        {
+            var path = new List<Guid>();
+            if (entity.CategoryId is { } categoryId)
+            {
+                path.Add(categoryId);
+                for (var at = categoryId; parents.TryGetValue(at, out var parent) && parent is { } p && !path.Contains(p); at = p)
+                {
+                    path.Add(p);
+                }
+            }
+
+            IReadOnlyCollection<string> contactTags = tags.TryGetValue(entity.ContactId, out var t) ? t : [];
+            var tier = entity.AccountId is { } accountId && tiers.TryGetValue(accountId, out var found) ? found : null;
+            facts[entity.Id] = new SlaCaseFacts(entity.Priority, path, entity.Channel, entity.Product, tier, contactTags, entity.TeamId);
+        }
+
+        return facts;
+    }
+
     private static async Task<SlaCaseFacts> FactsAsync(PishkhanDbContext db, Case entity, IReadOnlyList<SlaPolicyRules> policies, CancellationToken ct)
     {
         var path = new List<Guid>();
@@ -311,35 +417,14 @@ public sealed class SlaEngine(CalendarResolver calendars)
     {
         var entry = db.Entry(entity);
         var isNew = entry.State == EntityState.Added;
-        bool Resolved(Guid id) => categories.TryGetValue(id, out var c) && c >= StatusCategory.Resolved;
-        var changes = new List<SlaStatusChange>();
+        var audited = new List<AuditedStatus>();
         var messages = new List<(TimelineKind Kind, DateTime At)>();
-        if (isNew)
+        if (!isNew)
         {
-            changes.Add(new SlaStatusChange(ToInstant(entity.CreatedAt), entity.StatusId, Resolved(entity.StatusId)));
-        }
-        else
-        {
-            var audited = await db.AuditEntries.AsNoTracking()
+            audited.AddRange((await db.AuditEntries.AsNoTracking()
                 .Where(a => a.EntityType == nameof(Case) && a.EntityId == entity.Id && a.Field == "statusId")
-                .OrderBy(a => a.At).ThenBy(a => a.Id).Select(a => new { a.At, a.OldValue, a.NewValue }).ToListAsync(ct);
-            var property = entry.Property(c => c.StatusId);
-            var original = property.OriginalValue;
-            var initial = audited.Count > 0 && Guid.TryParse(audited[0].OldValue, out var first) ? first : original;
-            changes.Add(new SlaStatusChange(ToInstant(entity.CreatedAt), initial, Resolved(initial)));
-            foreach (var a in audited)
-            {
-                if (Guid.TryParse(a.NewValue, out var id))
-                {
-                    changes.Add(new SlaStatusChange(ToInstant(a.At), id, Resolved(id)));
-                }
-            }
-
-            if (original != entity.StatusId)
-            {
-                changes.Add(new SlaStatusChange(ToInstant(now), entity.StatusId, Resolved(entity.StatusId)));
-            }
-
+                .OrderBy(a => a.At).ThenBy(a => a.Id).Select(a => new { a.At, a.OldValue, a.NewValue }).ToListAsync(ct))
+                .Select(a => new AuditedStatus(a.At, a.OldValue, a.NewValue)));
             messages.AddRange((await db.TimelineEntries.AsNoTracking()
                 .Where(t => t.CaseId == entity.Id && ((t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage))
                 .Select(t => new { t.Kind, t.CreatedAt }).ToListAsync(ct)).Select(t => (t.Kind, t.CreatedAt)));
@@ -350,6 +435,36 @@ public sealed class SlaEngine(CalendarResolver calendars)
             .Select(e => e.Entity)
             .Where(t => (t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage)
             .Select(t => (t.Kind, t.CreatedAt)));
+        return History(entity, categories, isNew ? entity.StatusId : entry.Property(c => c.StatusId).OriginalValue, now, audited, messages);
+    }
+
+    /// <summary>A status change from the audit trail (ids as text).</summary>
+    private sealed record AuditedStatus(DateTime At, string? OldValue, string? NewValue);
+
+    /// <summary>
+    /// The history from what was read: the status the case was created with (the first audited change's old value, else
+    /// the status as last saved), each audited change, the change being saved (when <paramref name="savedStatus"/>
+    /// differs from the case's status now), and the messages; pure.
+    /// </summary>
+    private static SlaHistory History(
+        Case entity, IReadOnlyDictionary<Guid, StatusCategory> categories, Guid savedStatus, DateTime now, List<AuditedStatus> audited, List<(TimelineKind Kind, DateTime At)> messages)
+    {
+        bool Resolved(Guid id) => categories.TryGetValue(id, out var c) && c >= StatusCategory.Resolved;
+        var initial = audited.Count > 0 && Guid.TryParse(audited[0].OldValue, out var first) ? first : savedStatus;
+        var changes = new List<SlaStatusChange> { new(ToInstant(entity.CreatedAt), initial, Resolved(initial)) };
+        foreach (var a in audited)
+        {
+            if (Guid.TryParse(a.NewValue, out var id))
+            {
+                changes.Add(new SlaStatusChange(ToInstant(a.At), id, Resolved(id)));
+            }
+        }
+
+        if (savedStatus != entity.StatusId)
+        {
+            changes.Add(new SlaStatusChange(ToInstant(now), entity.StatusId, Resolved(entity.StatusId)));
+        }
+
         return new SlaHistory(
             ToInstant(entity.CreatedAt),
             changes,

@@ -22,7 +22,7 @@ public sealed record SlaRecalculationDto(
 /// </summary>
 public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine engine, TimeProvider clock, ILogger<SlaRecalculations> logger)
 {
-    public const int BatchSize = 100;
+    public const int BatchSize = 500;
 
     private static readonly Actor SlaActor = Actor.System with { Name = SlaEngine.AuthorName };
 
@@ -124,59 +124,94 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
 
     private async Task<int> RunAsync(Guid jobId, CancellationToken ct)
     {
-        var processed = 0;
-        while (!ct.IsCancellationRequested)
+        // The cases still to do, read once (in id order, after the job's cursor) instead of once per batch.
+        List<Guid> targets;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            db.Actor = SlaActor;
-            var job = await db.Set<SlaRecalculation>().FirstAsync(j => j.Id == jobId, ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            if (job.Status == RecalculationStatus.Pending)
-            {
-                job.Status = RecalculationStatus.Running;
-                job.StartedAt = now;
-                job.Total = await Targets(db, job).CountAsync(ct);
-            }
-
+            var job = await db.Set<SlaRecalculation>().AsNoTracking().FirstAsync(j => j.Id == jobId, ct);
             var query = Targets(db, job);
             if (job.LastCaseId is { } last)
             {
                 query = query.Where(id => id.CompareTo(last) > 0);
             }
 
-            var batch = await query.OrderBy(id => id).Take(BatchSize).ToListAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var setup = await SlaEngine.LoadSetupAsync(db, ct);
-            foreach (var entity in await db.Cases.Where(c => batch.Contains(c.Id)).ToListAsync(ct))
-            {
-                await engine.ApplyAsync(db, entity, now, job.Reason, setup, ct);
-            }
+            targets = await query.OrderBy(id => id).ToListAsync(ct);
+        }
 
-            job.Done = Math.Min(job.Total, job.Done + batch.Count);
-            job.LastCaseId = batch.Count > 0 ? batch[^1] : job.LastCaseId;
-            job.LeaseUntil = now.AddMinutes(2);
-            if (batch.Count < BatchSize)
-            {
-                job.Status = RecalculationStatus.Done;
-                job.Done = job.Total;
-                job.FinishedAt = now;
-                job.LeaseOwner = null;
-                job.LeaseUntil = null;
-            }
-
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+        var processed = 0;
+        for (var start = 0; !ct.IsCancellationRequested; start += BatchSize)
+        {
+            var batch = targets.GetRange(start, Math.Min(BatchSize, targets.Count - start));
+            var done = await RunBatchOrRetryAsync(jobId, batch, targets.Count, start + batch.Count >= targets.Count, ct);
             processed += batch.Count;
-            if (job.Status == RecalculationStatus.Done)
+            if (done)
             {
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("SLA recalculation {JobId} ({Reason}) finished: {Count} cases.", jobId, job.Reason, job.Total);
-                }
                 break;
             }
         }
 
         return processed;
+    }
+
+    /// <summary>A batch that lost a race with a case edit or the sweeper on the same case rolled back whole; it is replayed again.</summary>
+    private async Task<bool> RunBatchOrRetryAsync(Guid jobId, List<Guid> batch, int total, bool last, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunBatchAsync(jobId, batch, total, last, ct);
+            }
+            catch (DbUpdateException e) when (attempt < 3 && SlaWriteConflict.IsConflict(e))
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("SLA recalculation {JobId} met a concurrent write (attempt {Attempt}); replaying the batch again.", jobId, attempt);
+                }
+            }
+        }
+    }
+
+    /// <summary>Replays one batch of cases and commits it with the job's cursor and progress; true when the job is done.</summary>
+    private async Task<bool> RunBatchAsync(Guid jobId, List<Guid> batch, int total, bool last, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = SlaActor;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var job = await db.Set<SlaRecalculation>().FirstAsync(j => j.Id == jobId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (job.Status == RecalculationStatus.Pending)
+        {
+            job.Status = RecalculationStatus.Running;
+            job.StartedAt = now;
+            job.Total = total;
+        }
+
+        var setup = await SlaEngine.LoadSetupAsync(db, ct);
+        var cases = await db.Cases.AsNoTracking().Where(c => batch.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(ct);
+        await engine.ApplyBatchAsync(db, cases, now, job.Reason, setup, ct);
+
+        job.Done = Math.Min(job.Total, job.Done + batch.Count);
+        job.LastCaseId = batch.Count > 0 ? batch[^1] : job.LastCaseId;
+        job.LeaseUntil = now.AddMinutes(2);
+        if (last)
+        {
+            job.Status = RecalculationStatus.Done;
+            job.Done = job.Total;
+            job.FinishedAt = now;
+            job.LeaseOwner = null;
+            job.LeaseUntil = null;
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        if (last && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("SLA recalculation {JobId} ({Reason}) finished: {Count} cases.", jobId, job.Reason, job.Total);
+        }
+
+        return last;
     }
 }

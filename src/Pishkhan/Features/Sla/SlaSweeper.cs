@@ -21,6 +21,17 @@ public sealed class SlaSweeper(IDbContextFactory<PishkhanDbContext> dbFactory, S
 
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
+    /// <summary>The PostgreSQL claim: one statement on the partial index <c>IX_SlaTimers_Unfired_DueAt</c> (the SLA bench prints its plan).</summary>
+    public const string PostgresClaimSql = """
+        UPDATE "SlaTimers" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
+        WHERE "Id" IN (
+            SELECT "Id" FROM "SlaTimers"
+            WHERE "FiredAt" IS NULL AND "DueAt" < @now AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now)
+            ORDER BY "DueAt" LIMIT @batch
+            FOR UPDATE SKIP LOCKED)
+        RETURNING "Id", "DueAt"
+        """;
+
     private static readonly Actor SlaActor = Actor.System with { Name = SlaEngine.AuthorName };
 
     /// <summary>This sweeper's name on the leases it takes (node and process, plus a random part for two sweepers in one process).</summary>
@@ -38,7 +49,7 @@ public sealed class SlaSweeper(IDbContextFactory<PishkhanDbContext> dbFactory, S
             {
                 try
                 {
-                    if (await FireAsync(id, ct))
+                    if (await FireOrRetryAsync(id, ct))
                     {
                         fired++;
                     }
@@ -59,6 +70,29 @@ public sealed class SlaSweeper(IDbContextFactory<PishkhanDbContext> dbFactory, S
         return fired;
     }
 
+    /// <summary>
+    /// Fires a timer; if the save lost a race with another writer replaying the same case (a case edit, the recalculation
+    /// job) — a stale row or a unique index on the SLA rows — the whole fire rolled back, so it replays again at once
+    /// instead of waiting for its lease to run out.
+    /// </summary>
+    private async Task<bool> FireOrRetryAsync(Guid id, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await FireAsync(id, ct);
+            }
+            catch (DbUpdateException e) when (attempt < 3 && SlaWriteConflict.IsConflict(e))
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("SLA timer {TimerId} met a concurrent write to its case (attempt {Attempt}); replaying again.", id, attempt);
+                }
+            }
+        }
+    }
+
     /// <summary>The earliest unfired due instant (for a UI or a sweeper that sleeps until then).</summary>
     public async Task<DateTime?> NextDueAsync(CancellationToken ct = default)
     {
@@ -75,15 +109,7 @@ public sealed class SlaSweeper(IDbContextFactory<PishkhanDbContext> dbFactory, S
         {
             await db.Database.OpenConnectionAsync(ct);
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """
-                UPDATE "SlaTimers" SET "LeaseOwner" = @owner, "LeaseUntil" = @until
-                WHERE "Id" IN (
-                    SELECT "Id" FROM "SlaTimers"
-                    WHERE "FiredAt" IS NULL AND "DueAt" < @now AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now)
-                    ORDER BY "DueAt" LIMIT @batch
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING "Id", "DueAt"
-                """;
+            command.CommandText = PostgresClaimSql;
             Parameter(command, "owner", Owner);
             Parameter(command, "until", until);
             Parameter(command, "now", now);
