@@ -54,8 +54,11 @@ public sealed partial class WebFormTests : IDisposable
         var email = $"form-{Guid.NewGuid():N}@customer.test";
         var fields = new Dictionary<string, string>
         {
-            ["formId"] = Guid.NewGuid().ToString(), ["email"] = email, ["phone"] = "۰۹۱۲ ۳۴۵ ۶۷۸۹",
-            ["subject"] = "Broken screen", ["description"] = "The screen cracked; photo attached.",
+            ["formId"] = Guid.NewGuid().ToString(),
+            ["email"] = email,
+            ["phone"] = "۰۹۱۲ ۳۴۵ ۶۷۸۹",
+            ["subject"] = "Broken screen",
+            ["description"] = "The screen cracked; photo attached.",
         };
         var sent = await PostPageAsync(client, "/forms/case?culture=en", fields, ("photo.png", Png));
         var html = await sent.Content.ReadAsStringAsync();

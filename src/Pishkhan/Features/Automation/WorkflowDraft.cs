@@ -93,7 +93,10 @@ public sealed class DraftCondition
         };
         return value is null ? null : new DraftCondition
         {
-            Field = node.Field ?? "", Op = node.Op ?? Ops.EqualsOp, Value = value, Numeric = node.Value?.ValueKind == JsonValueKind.Number,
+            Field = node.Field ?? "",
+            Op = node.Op ?? Ops.EqualsOp,
+            Value = value,
+            Numeric = node.Value?.ValueKind == JsonValueKind.Number,
         };
     }
 }

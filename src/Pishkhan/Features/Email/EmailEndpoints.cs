@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pishkhan.Features.Identity;
+using Pishkhan.Localization;
 using Pishkhan.Platform.Api;
 using Pishkhan.Platform.Attachments;
-using Pishkhan.Localization;
 
 namespace Pishkhan.Features.Email;
 
