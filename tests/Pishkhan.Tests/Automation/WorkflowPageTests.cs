@@ -22,13 +22,14 @@ public sealed class WorkflowPageTests
         var list = await first.Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"nav-workflows\"", list, StringComparison.Ordinal);
         Assert.Contains("Tag new cases", list, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"workflow-json\"", list, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"workflow-builder\"", list, StringComparison.Ordinal); // a new workflow opens in the builder
 
         var page = WebUtility.HtmlDecode(await admin.GetStringAsync($"/admin/workflows/{workflow.Id}"));
         Assert.Contains("data-testid=\"workflow-version\"", page, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"workflow-run\" data-status=\"Completed\"", page, StringComparison.Ordinal);
         Assert.Contains($"href=\"/cases/{created.Number}\"", page, StringComparison.Ordinal);
-        Assert.Contains("\"tag\": \"seen\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"wfb-step-tag\"", page, StringComparison.Ordinal); // a workflow the builder can show opens there
+        Assert.Matches("<input[^>]*value=\"seen\"", page);
 
         Assert.Equal(HttpStatusCode.Redirect, (await admin.GetAsync("/account/language/fa")).StatusCode);
         var fa = WebUtility.HtmlDecode(await admin.GetStringAsync($"/admin/workflows/{workflow.Id}"));

@@ -35,25 +35,8 @@ public static class RecordAccess
         _ => Task.FromResult<RecordSnapshot?>(null),
     };
 
-    private static async Task<RecordSnapshot?> CaseAsync(PishkhanDbContext db, Guid id, CancellationToken ct)
-    {
-        var c = await db.Cases.AsNoTracking().Where(x => x.Id == id).Select(x => new
-        {
-            Case = x,
-            StatusName = x.Status!.Name,
-            StatusCategory = x.Status.Category,
-            ContactName = x.Contact!.Name,
-            ContactLanguage = x.Contact.Language,
-            AccountName = x.Account == null ? null : x.Account.Name,
-            AccountTier = x.Account == null ? null : x.Account.Tier,
-        }).FirstOrDefaultAsync(ct);
-        if (c is null)
-        {
-            return null;
-        }
-
-        return await SnapshotAsync(db, c.Case, c.StatusName, c.StatusCategory, c.ContactName, c.ContactLanguage, c.AccountName, c.AccountTier, ct);
-    }
+    private static async Task<RecordSnapshot?> CaseAsync(PishkhanDbContext db, Guid id, CancellationToken ct) =>
+        (await LoadCasesAsync(db, [id], ct)).GetValueOrDefault(id);
 
     /// <summary>Many cases at once (three queries in all), by id; a case that does not exist is not in the answer.</summary>
     public static async Task<Dictionary<Guid, RecordSnapshot>> LoadCasesAsync(PishkhanDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
