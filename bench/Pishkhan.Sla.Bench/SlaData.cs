@@ -119,33 +119,7 @@ public static class SlaData
         var waiting = new CaseStatus { Name = "Waiting for customer", NameFa = "منتظر مشتری", Category = StatusCategory.Waiting, Position = 2 };
         var resolved = new CaseStatus { Name = "Resolved", NameFa = "حل شده", Category = StatusCategory.Resolved, Position = 3 };
         db.CaseStatuses.AddRange(open, waiting, resolved);
-        (Priority Priority, int Response, int Resolution)[] grid =
-            [(Priority.Critical, 60, 240), (Priority.High, 120, 480), (Priority.Medium, 240, 1440), (Priority.Low, 480, 2400)];
-        List<SlaTargetRow> targets =
-        [
-            .. grid.SelectMany(g => new[]
-            {
-                new SlaTargetRow(g.Priority, SlaMetric.FirstResponse, g.Response),
-                new SlaTargetRow(g.Priority, SlaMetric.NextResponse, g.Response),
-                new SlaTargetRow(g.Priority, SlaMetric.Resolution, g.Resolution),
-            }),
-        ];
-        List<SlaEscalationLevel> ladder =
-        [
-            new(SlaLevelTrigger.Warning, [new SlaAction(SlaActionKind.NotifyOwner)]),
-            new(SlaLevelTrigger.Breach, [new SlaAction(SlaActionKind.NotifyOwner), new SlaAction(SlaActionKind.NotifyTeamLead)]),
-            new(SlaLevelTrigger.AfterBreach, [new SlaAction(SlaActionKind.NotifyTeamLead), new SlaAction(SlaActionKind.AddTag, Tag: "sla-escalated")], AfterBreachMinutes: 60),
-        ];
-        db.Add(new SlaPolicy
-        {
-            Name = "Standard support",
-            Position = 1,
-            HoldNotificationsUntilOpen = true,
-            Targets = JsonSerializer.Serialize(targets, SlaPolicy.JsonOptions),
-            Escalations = JsonSerializer.Serialize(ladder, SlaPolicy.JsonOptions),
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
+        await DefaultSlaPolicy.EnsureAsync(db, new FixedClock(Now), default); // the policy a new installation starts with
         var contact = new Contact { Name = "Customer", CreatedAt = now, UpdatedAt = now };
         db.Contacts.Add(contact);
         await db.SaveChangesAsync();

@@ -238,43 +238,17 @@ public sealed class RealtimeAutomation(
             case StepTypes.SetField:
                 var field = step.Field!;
                 var value = step.Value is { ValueKind: JsonValueKind.String } s ? Render(s.GetString()) : step.Value?.ToString();
-                string? before;
-                switch (field)
+                var write = await RecordAccess.SetCaseFieldAsync(db, entity, field, value, now, ct);
+                if (write.Error is { } error)
                 {
-                    case "subject":
-                        before = entity.Subject;
-                        entity.Subject = (value ?? "").Trim();
-                        break;
-                    case "product":
-                        before = entity.Product;
-                        entity.Product = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-                        break;
-                    case "priority":
-                        if (!CaseRules.TryParse<Priority>(value, out var priority))
-                        {
-                            return (false, $"'{value}' is not a priority.");
-                        }
+                    return (false, error);
+                }
 
-                        before = RecordSchema.Name(entity.Priority);
-                        entity.Priority = priority;
-                        entity.PriorityOverridden = true;
-                        break;
-                    case "status":
-                        var statuses = await db.CaseStatuses.ToListAsync(ct); // tracked: the case's navigation may point at one
-                        var status = statuses.FirstOrDefault(x => string.Equals(x.Name, value, StringComparison.OrdinalIgnoreCase) || x.NameFa == value);
-                        if (status is null)
-                        {
-                            return (false, $"No status is named '{value}'.");
-                        }
-
-                        before = statuses.FirstOrDefault(x => x.Id == entity.StatusId)?.Name;
-                        UpdateCase.ApplyStatus(entity, status, now);
-                        values["statusCategory"] = RecordSchema.Name(status.Category);
-                        value = status.Name;
-                        break;
-                    default:
-                        before = RecordAccess.SetCustomField(entity, field[RecordSchema.CustomPrefix.Length..], value);
-                        break;
+                var before = write.Before;
+                if (write.Status is { } status)
+                {
+                    values["statusCategory"] = RecordSchema.Name(status.Category);
+                    value = status.Name;
                 }
 
                 values[field] = field == "priority" ? RecordSchema.Name(entity.Priority) : value;

@@ -11,6 +11,56 @@ namespace Pishkhan.Features.Automation;
 /// </summary>
 public static class RecordAccess
 {
+    /// <summary>What a "set field" did: the value before, or why it could not; for <c>status</c> the status named and whether it changed.</summary>
+    public readonly record struct FieldWrite(string? Before, string? Error = null, CaseStatus? Status = null, bool StatusChanged = false);
+
+    /// <summary>
+    /// Sets one settable case field (subject, product, priority, status, a custom field) from its text, as background and
+    /// real-time automation both do; the caller saves. A priority or status that does not parse changes nothing.
+    /// </summary>
+    public static async Task<FieldWrite> SetCaseFieldAsync(PishkhanDbContext db, Case entity, string field, string? value, DateTime now, CancellationToken ct)
+    {
+        switch (field)
+        {
+            case "subject":
+                var subject = entity.Subject;
+                entity.Subject = (value ?? "").Trim();
+                return new FieldWrite(subject);
+            case "product":
+                var product = entity.Product;
+                entity.Product = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+                return new FieldWrite(product);
+            case "priority":
+                if (!CaseRules.TryParse<Priority>(value, out var priority))
+                {
+                    return new FieldWrite(null, $"'{value}' is not a priority.");
+                }
+
+                var before = RecordSchema.Name(entity.Priority);
+                entity.Priority = priority;
+                entity.PriorityOverridden = true;
+                return new FieldWrite(before);
+            case "status":
+                var statuses = await db.CaseStatuses.ToListAsync(ct); // tracked: the case's navigation may point at one
+                var status = statuses.FirstOrDefault(x => string.Equals(x.Name, value, StringComparison.OrdinalIgnoreCase) || x.NameFa == value);
+                if (status is null)
+                {
+                    return new FieldWrite(null, $"No status is named '{value}'.");
+                }
+
+                var was = statuses.FirstOrDefault(x => x.Id == entity.StatusId)?.Name;
+                var changed = status.Id != entity.StatusId;
+                if (changed)
+                {
+                    UpdateCase.ApplyStatus(entity, status, now);
+                }
+
+                return new FieldWrite(was, null, status, changed);
+            default:
+                return new FieldWrite(SetCustomField(entity, field[RecordSchema.CustomPrefix.Length..], value));
+        }
+    }
+
     /// <summary>Sets (or, with null, removes) one custom field of a case as a new dictionary, so the change is tracked; returns the value before.</summary>
     public static string? SetCustomField(Case entity, string key, string? value)
     {

@@ -64,9 +64,9 @@ public sealed class DraftCondition
         }
 
         // "greater/less than 3" compares numbers; elsewhere a number stays one only if the definition had it so.
-        var numeric = (Numeric || Op is Ops.GreaterThan or Ops.LessThan)
-            && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _);
-        return numeric ? JsonSerializer.SerializeToElement(decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture)) : JsonSerializer.SerializeToElement(text);
+        return (Numeric || Op is Ops.GreaterThan or Ops.LessThan) && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
+            ? JsonSerializer.SerializeToElement(number)
+            : JsonSerializer.SerializeToElement(text);
     }
 
     public static DraftCondition? From(ConditionNode node)
@@ -127,9 +127,11 @@ public sealed class DraftStep
     public string MessageFa { get; set; } = "";
     public string MessageEn { get; set; } = "";
 
+    /// <summary>A text setting as the definition holds it: trimmed, and absent when blank.</summary>
+    internal static string? Text(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
     public StepDefinition ToDefinition(string id)
     {
-        static string? Text(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         var step = new StepDefinition { Id = id, Type = Type };
         return Type switch
         {
@@ -217,15 +219,14 @@ public sealed class WorkflowDraft
 
     public WorkflowDefinition ToDefinition()
     {
-        static string? Text(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         var fields = Fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         var trigger = new TriggerDefinition { Type = Trigger, IncludeOwnChanges = IncludeOwnChanges };
         trigger = Trigger switch
         {
-            TriggerTypes.Updated => trigger with { Fields = fields.Count == 0 ? null : fields, From = Text(From), To = Text(To) },
-            TriggerTypes.StatusChanged => trigger with { From = Text(From), To = Text(To) },
-            TriggerTypes.Scheduled => trigger with { Cron = Text(Cron), OnlyWhileOpen = OnlyWhileOpen },
-            TriggerTypes.Relative => trigger with { Field = Text(DateField), Offset = Offset.ToDefinition() },
+            TriggerTypes.Updated => trigger with { Fields = fields.Count == 0 ? null : fields, From = DraftStep.Text(From), To = DraftStep.Text(To) },
+            TriggerTypes.StatusChanged => trigger with { From = DraftStep.Text(From), To = DraftStep.Text(To) },
+            TriggerTypes.Scheduled => trigger with { Cron = DraftStep.Text(Cron), OnlyWhileOpen = OnlyWhileOpen },
+            TriggerTypes.Relative => trigger with { Field = DraftStep.Text(DateField), Offset = Offset.ToDefinition() },
             _ => trigger,
         };
         var nodes = Conditions.Select(c => c.ToNode()).ToList();

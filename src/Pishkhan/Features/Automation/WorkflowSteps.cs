@@ -93,47 +93,20 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
         var field = ctx.Step.Field!;
         var value = ctx.Step.Value is { ValueKind: JsonValueKind.String } s ? ctx.Render(s.GetString()) : ctx.Step.Value?.ToString();
         var entity = await CaseAsync(ctx, ct);
-        string? before;
-        switch (field)
+        var write = await RecordAccess.SetCaseFieldAsync(ctx.Db, entity, field, value, ctx.Now, ct);
+        if (write.Error is { } error)
         {
-            case "subject":
-                before = entity.Subject;
-                entity.Subject = (value ?? "").Trim();
-                break;
-            case "product":
-                before = entity.Product;
-                entity.Product = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-                break;
-            case "priority":
-                if (!CaseRules.TryParse<Priority>(value, out var priority))
-                {
-                    return new StepResult.Fail($"'{value}' is not a priority.");
-                }
+            return new StepResult.Fail(error);
+        }
 
-                before = RecordSchema.Name(entity.Priority);
-                entity.Priority = priority;
-                entity.PriorityOverridden = true;
-                Event(ctx, "priority", entity.Priority == priority ? before : before, priority.ToString());
-                break;
-            case "status":
-                var statuses = await ctx.Db.CaseStatuses.ToListAsync(ct);
-                var status = statuses.FirstOrDefault(x => string.Equals(x.Name, value, StringComparison.OrdinalIgnoreCase) || x.NameFa == value);
-                if (status is null)
-                {
-                    return new StepResult.Fail($"No status is named '{value}'.");
-                }
-
-                before = entity.Status?.Name;
-                if (status.Id != entity.StatusId)
-                {
-                    Event(ctx, "status", before, status.Name);
-                    UpdateCase.ApplyStatus(entity, status, ctx.Now);
-                }
-
-                break;
-            default:
-                before = RecordAccess.SetCustomField(entity, field[RecordSchema.CustomPrefix.Length..], value);
-                break;
+        var before = write.Before;
+        if (field == "priority")
+        {
+            Event(ctx, "priority", before, entity.Priority.ToString());
+        }
+        else if (write is { Status: { } status, StatusChanged: true })
+        {
+            Event(ctx, "status", before, status.Name);
         }
 
         Touch(ctx, entity);

@@ -144,8 +144,7 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
     {
         var lastMailbox = await db.Set<OutboundEmail>().AsNoTracking().Where(o => o.CaseId == entity.Id)
             .OrderByDescending(o => o.CreatedAt).Select(o => (Guid?)o.MailboxId).FirstOrDefaultAsync(ct);
-        var mailbox = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == lastMailbox && m.IsActive, ct)
-            ?? await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+        var mailbox = await PreferredOrFirstActiveAsync(db, lastMailbox, ct);
         var to = await db.ContactChannels.Where(c => c.ContactId == entity.ContactId && c.Kind == ContactChannelKind.Email).OrderBy(c => c.Value).Select(c => c.Value).FirstOrDefaultAsync(ct);
         if (mailbox is null || to is null)
         {
@@ -170,8 +169,7 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
         var lastMailbox = await db.Set<EmailMessage>().AsNoTracking()
             .Where(m => m.CaseId == entity.Id && m.Direction == EmailDirection.Inbound)
             .OrderByDescending(m => m.CreatedAt).Select(m => (Guid?)m.MailboxId).FirstOrDefaultAsync(ct);
-        var mailbox = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == lastMailbox && m.IsActive, ct)
-            ?? await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+        var mailbox = await PreferredOrFirstActiveAsync(db, lastMailbox, ct);
         if (mailbox is null)
         {
             return null;
@@ -180,6 +178,11 @@ public sealed class EmailOutbox(IDbContextFactory<PishkhanDbContext> dbFactory, 
         var email = new OutgoingEmail(to.Trim().ToLowerInvariant(), InboundParser.WithCaseToken(subject.Trim(), entity.Number), body, entity.Id, entity.ContactId);
         return Add(db, mailbox, email, await ReferencesAsync(db, entity.Id, ct), isAutoReply: true, now);
     }
+
+    /// <summary>The preferred mailbox while it is active, else the first active one (the oldest); null when none is active.</summary>
+    internal static async Task<Mailbox?> PreferredOrFirstActiveAsync(PishkhanDbContext db, Guid? preferred, CancellationToken ct) =>
+        (preferred is null ? null : await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == preferred && m.IsActive, ct))
+        ?? await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
 
     /// <summary>Adds the outbox row and its Message-ID row (for threading the customer's answer) to <paramref name="db"/>; not saved.</summary>
     internal static OutboundEmail Add(PishkhanDbContext db, Mailbox mailbox, OutgoingEmail email, IReadOnlyList<string> references, bool isAutoReply, DateTime now)

@@ -159,7 +159,7 @@ public sealed class WebForm(
             db.TimelineEntries.Add(entry);
             var mailbox = options.Value.MailboxId is { } configured
                 ? await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == configured, ct)
-                : await db.Set<Mailbox>().AsNoTracking().Where(m => m.IsActive).OrderBy(m => m.CreatedAt).FirstOrDefaultAsync(ct);
+                : await EmailOutbox.PreferredOrFirstActiveAsync(db, null, ct);
             if (mailbox is not null)
             {
                 // Queued with the message, so both are saved or neither; the sender delivers it after the commit.

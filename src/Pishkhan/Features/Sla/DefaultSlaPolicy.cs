@@ -11,7 +11,7 @@ namespace Pishkhan.Features.Sla;
 /// business time, warning at 80%; at warning the owner is notified, at breach the owner and the team lead, and an hour
 /// of business time after a breach the team lead again with a tag — held until the calendar opens.
 /// </summary>
-internal static class DefaultSlaPolicy
+public static class DefaultSlaPolicy
 {
     public const string Name = "Standard support";
 
