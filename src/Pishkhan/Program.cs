@@ -32,7 +32,10 @@ using Pishkhan.Platform.Data;
 using Pishkhan.Platform.Http;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings live in the database; appsettings files are read once at start. Reloading them on change would put a
+// recursive file watcher on the content root, which (with the default data folder under it) wakes on every database
+// write.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 var dataDirectory = Path.GetFullPath(builder.Configuration["Pishkhan:DataDirectory"] ?? "data");
 Directory.CreateDirectory(dataDirectory);
 
