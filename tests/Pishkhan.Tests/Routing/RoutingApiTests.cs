@@ -210,6 +210,49 @@ public sealed class RoutingApiTests(PishkhanAppFactory app) : IClassFixture<Pish
         Assert.Contains("presence", (await Problems.ErrorsAsync(bad)).Keys);
     }
 
+    [Fact]
+    public async Task Cases_routed_together_each_go_to_their_queue_once_and_fill_agents_only_to_capacity()
+    {
+        // Nobody online yet: the worker queues the new cases but cannot assign them.
+        var (queue, agents, tag) = await QueueWithAgentsAsync(agentCount: 2, capacity: 2);
+        var tagged = new List<CaseDto>();
+        for (var i = 0; i < 5; i++)
+        {
+            tagged.Add(await app.CreateTaggedCaseAsync(tag, $"Together {i}"));
+        }
+
+        var untagged = await app.CreateCaseAsync("Together, but for the default queue");
+        var ids = tagged.Select(c => c.Id).Append(untagged.Id).ToList();
+        await RoutingSteps.WaitUntilAsync(async () => await app.WithDbAsync(db => db.Cases.CountAsync(c => ids.Contains(c.Id) && c.QueueId != null)) == ids.Count);
+
+        // Take them out of their queues again, as if the worker had never seen them, and bring the agents online
+        // without waking the worker (straight in the database).
+        await app.WithDbAsync(async db =>
+        {
+            await db.Cases.Where(c => ids.Contains(c.Id)).ExecuteUpdateAsync(u => u.SetProperty(c => c.QueueId, (Guid?)null).SetProperty(c => c.QueuedAt, (DateTime?)null));
+            await db.TimelineEntries.Where(t => ids.Contains(t.CaseId) && t.Field == "queue").ExecuteDeleteAsync();
+            var agentIds = agents.Select(a => a.Id).ToList();
+            return await db.AgentProfiles.Where(p => agentIds.Contains(p.UserId)).ExecuteUpdateAsync(u => u.SetProperty(p => p.Presence, Presence.Online));
+        });
+
+        var router = app.Services.GetRequiredService<RoutingService>();
+        await router.RouteNewCasesAsync([.. ids, ids[0], Guid.NewGuid()]); // a repeated and an unknown id change nothing
+        await router.RouteNewCasesAsync(ids); // already queued: nothing happens twice
+
+        var defaultQueue = await app.WithDbAsync(db => db.Queues.Where(q => q.IsDefault).Select(q => q.Id).SingleAsync());
+        Assert.Equal(defaultQueue, await app.QueueOfAsync(untagged.Id));
+        var taggedIds = tagged.Select(c => c.Id).ToList();
+        var routed = await app.WithDbAsync(db => db.Cases.Where(c => taggedIds.Contains(c.Id)).Select(c => new { c.QueueId, c.OwnerId, c.QueuedAt }).ToListAsync());
+        Assert.All(routed, c => Assert.Equal(queue.Id, c.QueueId));
+        Assert.All(routed.Where(c => c.OwnerId is null), c => Assert.NotNull(c.QueuedAt)); // the one left waits
+        Assert.Equal(4, routed.Count(c => c.OwnerId is not null));
+        Assert.All(routed.Where(c => c.OwnerId is not null).GroupBy(c => c.OwnerId), g => Assert.Equal(2, g.Count()));
+        var queueEvents = await app.WithDbAsync(db => db.TimelineEntries.Where(t => ids.Contains(t.CaseId) && t.Field == "queue")
+            .GroupBy(t => t.CaseId).Select(g => g.Count()).ToListAsync());
+        Assert.Equal(Enumerable.Repeat(1, ids.Count), queueEvents);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => router.RouteNewCasesAsync([.. Enumerable.Range(0, RoutingService.RouteBatchSize + 1).Select(_ => Guid.NewGuid())]));
+    }
+
     private async Task<(QueueDto Queue, List<AppUser> Agents, string Tag)> QueueWithAgentsAsync(
         int agentCount, int capacity, int? reassignAfterMinutes = null, int maxHops = 3)
     {

@@ -22,50 +22,83 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
 
     public const string RouterName = "Routing";
 
+    /// <summary>The most new cases put in queues in one transaction.</summary>
+    public const int RouteBatchSize = 200;
+
     /// <summary>Chooses the queue of a new case (first matching rule, else the default) and tries to assign it.</summary>
-    public async Task RouteNewCaseAsync(Guid caseId, bool assign = true, CancellationToken ct = default)
+    public Task RouteNewCaseAsync(Guid caseId, bool assign = true, CancellationToken ct = default) =>
+        RouteNewCasesAsync([caseId], assign, ct);
+
+    /// <summary>
+    /// Chooses the queue of each new case (first matching rule, else the default) in one transaction, then, when
+    /// <paramref name="assign"/>, offers each queue that received waiting cases once. Cases already in a queue, or
+    /// gone, are left alone. At most <see cref="RouteBatchSize"/> ids.
+    /// </summary>
+    public async Task RouteNewCasesAsync(IReadOnlyCollection<Guid> caseIds, bool assign = true, CancellationToken ct = default)
     {
-        Guid? queueId;
+        if (caseIds.Count > RouteBatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(caseIds), caseIds.Count, $"At most {RouteBatchSize} cases at a time.");
+        }
+
+        var waitingIn = new HashSet<Guid>();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             db.Actor = Actor.System;
             // Inside the routing turn, so the worker and the sweep never both route one case.
             await using var transaction = await BeginRoutingTurnAsync(db, ct);
-            var entity = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct);
-            if (entity is null || entity.QueueId is not null)
+            var ids = caseIds.Distinct().ToList();
+            var cases = await db.Cases.Where(c => ids.Contains(c.Id) && c.QueueId == null).ToListAsync(ct);
+            if (cases.Count == 0)
             {
                 return;
             }
 
-            var sender = await db.ContactChannels.AsNoTracking()
-                .Where(ch => ch.ContactId == entity.ContactId && ch.Kind == Contacts.ContactChannelKind.Email)
-                .Select(ch => ch.Value).FirstOrDefaultAsync(ct);
-            var tier = entity.AccountId is { } accountId
-                ? await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Tier).FirstOrDefaultAsync(ct)
-                : null;
-            var rules = await RulesAsync(db, ct);
             var defaultQueue = await db.Queues.AsNoTracking().Where(q => q.IsDefault).Select(q => (Guid?)q.Id).FirstOrDefaultAsync(ct);
             if (defaultQueue is null)
             {
                 return; // routing is not set up (no default queue): cases stay as they are
             }
 
-            var (chosen, ruleId) = QueueRouter.Choose(CaseFacts.Of(entity, sender, tier), rules, defaultQueue.Value);
-            var queueName = await db.Queues.AsNoTracking().Where(q => q.Id == chosen).Select(q => q.Name).FirstAsync(ct);
-            var ruleName = ruleId is null ? null : rules.First(r => r.Id == ruleId).Name;
+            var contactIds = cases.Select(c => c.ContactId).Distinct().ToList();
+            var senders = (await db.ContactChannels.AsNoTracking()
+                .Where(ch => contactIds.Contains(ch.ContactId) && ch.Kind == Contacts.ContactChannelKind.Email)
+                .OrderBy(ch => ch.Id)
+                .Select(ch => new { ch.ContactId, ch.Value }).ToListAsync(ct))
+                .GroupBy(ch => ch.ContactId).ToDictionary(g => g.Key, g => g.First().Value);
+            var accountIds = cases.Where(c => c.AccountId is not null).Select(c => c.AccountId!.Value).Distinct().ToList();
+            var tiers = accountIds.Count == 0 ? [] : await db.Accounts.AsNoTracking()
+                .Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Tier, ct);
+            var rules = await RulesAsync(db, ct);
+            var queueNames = await db.Queues.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.Name, ct);
             var now = Now();
-            entity.QueueId = chosen;
-            entity.QueuedAt = entity.OwnerId is null ? entity.CreatedAt : null; // a new case has waited since it arrived
-            entity.AssignedAt = entity.OwnerId is null ? null : entity.CreatedAt;
-            db.TimelineEntries.Add(Event(entity.Id, "queue", null, ruleName is null ? queueName : $"{queueName} ({ruleName})", now));
+            foreach (var entity in cases)
+            {
+                var sender = senders.GetValueOrDefault(entity.ContactId);
+                var tier = entity.AccountId is { } accountId ? tiers.GetValueOrDefault(accountId) : null;
+                var (chosen, ruleId) = QueueRouter.Choose(CaseFacts.Of(entity, sender, tier), rules, defaultQueue.Value);
+                var queueName = queueNames[chosen];
+                var ruleName = ruleId is null ? null : rules.First(r => r.Id == ruleId).Name;
+                entity.QueueId = chosen;
+                entity.QueuedAt = entity.OwnerId is null ? entity.CreatedAt : null; // a new case has waited since it arrived
+                entity.AssignedAt = entity.OwnerId is null ? null : entity.CreatedAt;
+                db.TimelineEntries.Add(Event(entity.Id, "queue", null, ruleName is null ? queueName : $"{queueName} ({ruleName})", now));
+                if (entity.OwnerId is null)
+                {
+                    waitingIn.Add(chosen);
+                }
+            }
+
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            queueId = entity.OwnerId is null ? chosen : null;
         }
 
-        if (assign && queueId is { } waitingIn)
+        if (assign)
         {
-            await AssignWaitingAsync(waitingIn, ct);
+            foreach (var queueId in waitingIn)
+            {
+                await AssignWaitingAsync(queueId, ct);
+            }
         }
     }
 
@@ -84,17 +117,20 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
             return 0;
         }
 
+        var agents = await AgentsAsync(db, queue, ct);
+        if (!agents.Snapshots.Any(a => AgentPicker.IsAvailable(a, caseWeight: 1)))
+        {
+            // Nobody can take even the lightest case (all offline, off shift or full): the waiting cases stay as
+            // they are, so they need not be read. With hundreds waiting out of hours, that read was most of the cost
+            // of every new case.
+            return 0;
+        }
+
         var waiting = await db.Cases
             .Where(c => c.QueueId == queueId && c.OwnerId == null && c.Status!.Category < StatusCategory.Resolved)
             .OrderBy(c => c.Priority).ThenBy(c => c.QueuedAt).ThenBy(c => c.Id)
             .Take(500)
             .ToListAsync(ct);
-        if (waiting.Count == 0)
-        {
-            return 0;
-        }
-
-        var agents = await AgentsAsync(db, queue, ct);
         var assigned = 0;
         var now = Now();
         foreach (var entity in waiting)
@@ -250,9 +286,9 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
                 .OrderBy(c => c.CreatedAt).Select(c => c.Id).Take(1000).ToListAsync(ct);
         }
 
-        foreach (var caseId in unrouted)
+        foreach (var batch in unrouted.Chunk(RouteBatchSize))
         {
-            await RouteNewCaseAsync(caseId, assign: false, ct);
+            await RouteNewCasesAsync(batch, assign: false, ct);
         }
 
         var returned = await ReturnUnacceptedAsync(ct);

@@ -37,30 +37,64 @@ public sealed class RoutingWorker(RoutingService router, RoutingSignals signals,
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sweeping = SweepLoopAsync(stoppingToken);
-        await foreach (var (caseId, queueId, agentId) in signals.Reader.ReadAllAsync(stoppingToken))
+        var newCases = new List<Guid>();
+        while (await signals.Reader.WaitToReadAsync(stoppingToken))
         {
-            try
+            // New cases that arrived together are queued in one transaction; other signals keep their order.
+            while (newCases.Count < RoutingService.RouteBatchSize && signals.Reader.TryRead(out var signal))
             {
-                if (caseId is { } created)
+                if (signal.CaseId is { } created)
                 {
-                    await router.RouteNewCaseAsync(created, assign: true, stoppingToken);
+                    newCases.Add(created);
+                    continue;
                 }
-                else if (queueId is { } queue)
-                {
-                    await router.AssignWaitingAsync(queue, stoppingToken);
-                }
-                else if (agentId is { } agent)
-                {
-                    await router.AssignForAgentAsync(agent, stoppingToken);
-                }
+
+                await RouteAsync(newCases, stoppingToken);
+                await ActAsync(signal, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Routing failed for case {CaseId} / queue {QueueId} / agent {AgentId}; the next sweep retries.", caseId, queueId, agentId);
-            }
+
+            await RouteAsync(newCases, stoppingToken);
         }
 
         await sweeping;
+    }
+
+    private async Task RouteAsync(List<Guid> newCases, CancellationToken ct)
+    {
+        if (newCases.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await router.RouteNewCasesAsync(newCases, assign: true, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Routing failed for {Count} new cases (first {CaseId}); the next sweep retries.", newCases.Count, newCases[0]);
+        }
+
+        newCases.Clear();
+    }
+
+    private async Task ActAsync(RoutingSignal signal, CancellationToken ct)
+    {
+        try
+        {
+            if (signal.QueueId is { } queue)
+            {
+                await router.AssignWaitingAsync(queue, ct);
+            }
+            else if (signal.AgentId is { } agent)
+            {
+                await router.AssignForAgentAsync(agent, ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Routing failed for queue {QueueId} / agent {AgentId}; the next sweep retries.", signal.QueueId, signal.AgentId);
+        }
     }
 
     private async Task SweepLoopAsync(CancellationToken stoppingToken)
