@@ -18,7 +18,7 @@ public sealed class ReportRollupTests(SlaApp sla) : IClassFixture<SlaApp>
 {
     /// <summary>The reports the roll-up serves (without filters).</summary>
     private static readonly string[] RollupReports =
-        ["volume", "heatmap", "closed-per-agent", "response-times", "exchanges", "reopen-rate", "top-categories", "top-products", "forecast"];
+        ["volume", "heatmap", "closed-per-agent", "response-times", "exchanges", "reopen-rate", "top-categories", "top-products", "forecast", "sla-compliance", "sla-breaches"];
 
     private PishkhanAppFactory App => sla.App;
 
@@ -53,6 +53,9 @@ public sealed class ReportRollupTests(SlaApp sla) : IClassFixture<SlaApp>
                     var direct = await Reports.RunAsync(name, filter, SlaGrouping.Metric, dailyRollup: false, default);
                     Assert.Equal(Json(direct!), Json(viaDays!));
                 }
+
+                var byPolicy = await Reports.RunAsync("sla-compliance", filter, SlaGrouping.Policy);
+                Assert.Equal(Json((await Reports.RunAsync("sla-compliance", filter, SlaGrouping.Policy, dailyRollup: false, default))!), Json(byPolicy!));
             }
 
             // The roll-up really answered: it is built and none of these days (nor the previous period's) waits to be recomputed.
@@ -83,6 +86,8 @@ public sealed class ReportRollupTests(SlaApp sla) : IClassFixture<SlaApp>
         await sla.ReplyAsync(old.Id);
         sla.Clock.Set(Utc(2025, 12, 11, 7));
         await sla.PatchAsync(old.Id, new { statusId = statuses["Resolved"] });
+        sla.Clock.Set(Utc(2025, 12, 20, 7));
+        await sla.SweepAsync(); // the unanswered December case breaches
 
         // This November: two more, one answered.
         sla.Clock.Set(Utc(2026, 11, 20, 5));
@@ -92,6 +97,7 @@ public sealed class ReportRollupTests(SlaApp sla) : IClassFixture<SlaApp>
         sla.Clock.Set(Utc(2026, 11, 20, 8));
         await sla.ReplyAsync(recent.Id);
         sla.Clock.Set(Utc(2026, 11, 23, 8));
+        await sla.SweepAsync();
 
         var year = (new LocalDate(2025, 11, 24), new LocalDate(2026, 11, 23));
         var december = (new LocalDate(2025, 12, 1), new LocalDate(2025, 12, 31));
@@ -99,6 +105,8 @@ public sealed class ReportRollupTests(SlaApp sla) : IClassFixture<SlaApp>
         await AssertRollupEqualsDirectAsync(year, december, november);
         var closedInDecember = await RowsAsync("closed-per-agent", december.Item1, december.Item2);
         Assert.Equal("1", closedInDecember.Single(r => r[0] == agent.Id.ToString())[2]);
+        var breachesInDecember = (await Reports.RunAsync("sla-breaches", new ReportFilter { From = december.Item1, To = december.Item2 }))!;
+        Assert.Contains(breachesInDecember.Rows, r => (string?)r[0] == other.Number);
 
         // The December case moves to another category: both categories' December counts change.
         sla.Clock.Set(Utc(2026, 11, 21, 6));

@@ -151,17 +151,17 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
 
     /// <summary>Unowned, unresolved cases in these queues, and how long the longest has waited (from when it entered its queue).</summary>
     /// <remarks>
-    /// Queue by queue (a join from the queues, each distinct), so each is an equality on <c>(QueueId, OwnerId)</c> of the
-    /// cases' <c>(QueueId, OwnerId, QueuedAt)</c> index. Written as "QueueId IS NOT NULL AND OwnerId IS NULL", SQLite
-    /// walked every unowned case of the <c>(OwnerId, CreatedAt)</c> index instead. Every QueueId is a queue (a foreign key).
+    /// Queue by queue (a subquery per queue), so each is an equality on <c>(QueueId, OwnerId)</c> of the cases'
+    /// <c>(QueueId, OwnerId, QueuedAt)</c> index. Written as "QueueId IS NOT NULL AND OwnerId IS NULL" (or as a join),
+    /// SQLite walked every unowned case of the <c>(OwnerId, CreatedAt)</c> index instead. Every QueueId is a queue (a
+    /// foreign key), and the queue ids given are distinct.
     /// </remarks>
     private static async Task<(int Count, double? LongestMinutes)> WaitingAsync(PishkhanDbContext db, IQueryable<Guid> queueIds, DateTime now, CancellationToken ct)
     {
         var open = db.CaseStatuses.Where(s => s.Category < StatusCategory.Resolved).Select(s => s.Id);
-        var waiting = queueIds.Join(db.Cases.AsNoTracking(), q => (Guid?)q, c => c.QueueId, (_, c) => c)
-            .Where(c => c.OwnerId == null && open.Contains(c.StatusId));
-        var count = await waiting.CountAsync(ct);
-        var oldest = count == 0 ? null : await waiting.MinAsync(c => c.QueuedAt, ct);
+        var cases = db.Cases.AsNoTracking();
+        var count = await queueIds.SumAsync(q => cases.Count(c => c.QueueId == q && c.OwnerId == null && open.Contains(c.StatusId)), ct);
+        var oldest = count == 0 ? null : await queueIds.MinAsync(q => cases.Where(c => c.QueueId == q && c.OwnerId == null && open.Contains(c.StatusId)).Min(c => c.QueuedAt), ct);
         return (count, oldest is { } o ? Math.Round((now - o).TotalMinutes, 1) : null);
     }
 

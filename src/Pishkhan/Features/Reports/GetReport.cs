@@ -211,7 +211,16 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             case "sla-compliance":
                 {
                     var instances = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Succeeded || i.State == SlaState.Breached);
-                    var counts = groupBy switch
+                    // Per metric or policy (the instance's own fields) the daily roll-up has the counts; per team or agent
+                    // (the case's current values) they come from the instances joined with their cases.
+                    var fromDays = groupBy is SlaGrouping.Metric or SlaGrouping.Policy && await DaysReady(from, to)
+                        ? (await Days(ReportDayKind.Sla, from, to).GroupBy(d => new { d.Key, d.Bucket }).Select(g => new { g.Key.Key, g.Key.Bucket, Count = g.Sum(d => d.Count) }).ToListAsync(ct))
+                            .Select(c => (Key: ReportDays.FromSlaKey(c.Key), State: (SlaState)c.Bucket, c.Count))
+                            .GroupBy(c => (groupBy == SlaGrouping.Metric ? ReportMetrics.Camel(c.Key.Metric.ToString()) : c.Key.PolicyId.ToString(), c.State))
+                            .Select(g => new StateCount(g.Key.Item1, g.Key.State, (int)g.Sum(c => c.Count)))
+                            .ToList()
+                        : null;
+                    var counts = fromDays ?? groupBy switch
                     {
                         SlaGrouping.Metric => (await instances.GroupBy(i => new { i.Metric, i.State }).Select(g => new { g.Key.Metric, g.Key.State, Count = g.Count() }).ToListAsync(ct))
                             .Select(c => new StateCount(ReportMetrics.Camel(c.Metric.ToString()), c.State, c.Count)),
@@ -240,14 +249,18 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     // The most recent breaches (a year of a large organisation has hundreds of thousands); the summary
                     // says how many there are in all.
                     var breached = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Breached);
-                    var total = await breached.CountAsync(ct);
+                    var total = await DaysReady(from, to)
+                        ? (int)await Days(ReportDayKind.Sla, from, to).Where(d => d.Bucket == (long)SlaState.Breached).SumAsync(d => d.Count, ct)
+                        : await breached.CountAsync(ct);
                     // The most recent instances first, then their cases: joining before the limit would look up every
                     // breached case of the period. Ties at the same instant are ordered by case number below.
-                    var list = await breached.OrderByDescending(i => i.BreachedAt).Take(MaxBreaches)
+                    var recent = (unfiltered && dailyRollup ? await RecentBreachesAsync(db, s, e, ct) : null)
+                        ?? await breached.OrderByDescending(i => i.BreachedAt).Take(MaxBreaches).Select(i => i.Id).ToListAsync(ct);
+                    var list = await db.SlaInstances.AsNoTracking().Where(i => recent.Contains(i.Id))
                         .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { i.CaseId, c.Number, i.Metric, i.PolicyId, c.TeamId, c.OwnerId, i.State, i.DueAt, i.BreachedAt, i.AchievedAt })
                         .ToListAsync(ct);
-                    var facts = list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
-                        x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null));
+                    var facts = ReportMetrics.Breaches(list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
+                        x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null))).Take(MaxBreaches);
                     table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
                         ReportMetrics.Breaches(facts).Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
                             names.Team(b.TeamId?.ToString()), names.User(b.OwnerId?.ToString()), Utc(b.DueAt), Utc(b.BreachedAt), Utc(b.AchievedAt))));
@@ -396,6 +409,53 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
     }
 
     private sealed record Sums(long Count, long Sum);
+
+    /// <summary>
+    /// The ids of the <see cref="MaxBreaches"/> most recently breached instances that started in [s, e), walking the
+    /// <c>BreachedAt</c> index from the most recent breach down in pages and keeping those of the period (all of a tie at
+    /// the last place, so the order by case number decides). SQLite would otherwise read every breached instance of the
+    /// period from the table and sort them. Null (the caller runs the plain query) when that takes more than a few pages:
+    /// a period long ago, with many later breaches to pass.
+    /// </summary>
+    private static async Task<List<Guid>?> RecentBreachesAsync(PishkhanDbContext db, DateTime s, DateTime e, CancellationToken ct)
+    {
+        const int page = 2000;
+        var found = new List<Guid>();
+        DateTime? atOrBefore = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var query = db.SlaInstances.AsNoTracking().Where(i => i.BreachedAt != null);
+            if (atOrBefore is { } cursor)
+            {
+                query = query.Where(i => i.BreachedAt <= cursor);
+            }
+
+            var rows = await query.OrderByDescending(i => i.BreachedAt).Take(page).Select(i => new { i.Id, BreachedAt = i.BreachedAt!.Value, i.StartedAt, i.State }).ToListAsync(ct);
+            var full = rows.Count == page;
+            var last = full ? rows[^1].BreachedAt : default;
+            if (full)
+            {
+                if (rows[0].BreachedAt == last)
+                {
+                    return null; // a whole page breached at one instant
+                }
+
+                // The last instant may go on in the next page: it is read again there, whole.
+                rows = [.. rows.Where(r => r.BreachedAt != last)];
+            }
+
+            found.AddRange(rows.Where(r => r.StartedAt >= s && r.StartedAt < e && r.State == SlaState.Breached).Select(r => r.Id));
+            // Every instance breached later than what is left has been seen.
+            if (found.Count >= MaxBreaches || !full)
+            {
+                return found;
+            }
+
+            atOrBefore = last;
+        }
+
+        return null;
+    }
 
     private static DurationStats Totals(Sums? sums) => sums is null || sums.Count == 0 ? new DurationStats(0, null, null) : ReportMetrics.FromSums(sums.Count, sums.Sum, null);
 

@@ -37,6 +37,10 @@ public enum ReportDayKind
     /// <summary>Cases resolved that day (by <c>ResolvedAt</c>) per current owner (<c>Key</c> = user id, "" for none): <c>Count</c> closed,
     /// <c>Count2</c>/<c>Sum</c> handling seconds (count, sum), <c>Count3</c>/<c>RatingSum</c> CSAT answers (count, sum).</summary>
     Closed = 10,
+
+    /// <summary>SLA instances that started that day and finished (<c>Key</c> = "metric number|policy id", <c>Bucket</c> = the
+    /// <see cref="Sla.SlaState"/>: succeeded or breached): <c>Count</c>.</summary>
+    Sla = 11,
 }
 
 /// <summary>
@@ -110,6 +114,9 @@ public sealed record DayCaseRow(
 /// <summary>A resolved report row as the daily roll-up reads it: its local resolution day, owner, handling time and CSAT.</summary>
 public sealed record DayClosedRow(int Day, Guid? OwnerId, long? HandlingSeconds, double? Csat);
 
+/// <summary>A finished SLA instance as the daily roll-up reads it: its local start day, metric, policy and state.</summary>
+public sealed record DaySlaRow(int Day, Sla.SlaMetric Metric, Guid PolicyId, Sla.SlaState State);
+
 /// <summary>The daily roll-up's arithmetic (pure): the totals of some days from their case rows, and the histogram buckets.</summary>
 public static class ReportDays
 {
@@ -118,6 +125,22 @@ public static class ReportDays
 
     /// <summary>The roll-up key of an optional id ("" for none).</summary>
     public static string IdKey(Guid? id) => id?.ToString() ?? "";
+
+    /// <summary>The roll-up key of an SLA metric and policy.</summary>
+    public static string SlaKey(Sla.SlaMetric metric, Guid policyId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(int)metric}|{policyId}");
+
+    public static (Sla.SlaMetric Metric, Guid PolicyId) FromSlaKey(string key) =>
+        ((Sla.SlaMetric)int.Parse(key[..key.IndexOf('|')], System.Globalization.CultureInfo.InvariantCulture), Guid.Parse(key[(key.IndexOf('|') + 1)..]));
+
+    /// <summary>
+    /// The days an instant may fall in, in any time zone (its UTC date and the days either side): what the change marker
+    /// marks for an SLA instance, since it does not know the organisation's zone. A day too many is only recomputed.
+    /// </summary>
+    public static IEnumerable<int> DaysAround(DateTime utc)
+    {
+        var day = DateOnly.FromDateTime(utc).DayNumber;
+        return [day - 1, day, day + 1];
+    }
 
     public static Guid? FromIdKey(string key) => key.Length == 0 ? null : Guid.Parse(key);
 
@@ -143,7 +166,7 @@ public static class ReportDays
     }
 
     /// <summary>Every roll-up row of the days these case rows fall in (created and resolved days).</summary>
-    public static List<ReportDay> Compute(IEnumerable<DayCaseRow> created, IEnumerable<DayClosedRow> closed)
+    public static List<ReportDay> Compute(IEnumerable<DayCaseRow> created, IEnumerable<DayClosedRow> closed, IEnumerable<DaySlaRow>? sla = null)
     {
         var rows = new Dictionary<(ReportDayKind, int, string, long), ReportDay>();
         ReportDay At(ReportDayKind kind, int day, string key, long bucket)
@@ -200,6 +223,14 @@ public static class ReportDays
             {
                 row.Count3++;
                 row.RatingSum += c;
+            }
+        }
+
+        foreach (var i in sla ?? [])
+        {
+            if (i.State is Sla.SlaState.Succeeded or Sla.SlaState.Breached)
+            {
+                At(ReportDayKind.Sla, i.Day, SlaKey(i.Metric, i.PolicyId), (long)i.State).Count++;
             }
         }
 

@@ -370,8 +370,13 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
                     .Select(r => new { r.ResolvedAt, r.OwnerId, r.ResolutionBusinessSeconds, r.Csat })
                     .ToListAsync(ct))
                 .Select(r => new DayClosedRow(DayNumber(ToInstant(r.ResolvedAt!.Value).InZone(zone).Date), r.OwnerId, r.ResolutionBusinessSeconds, r.Csat));
+            var sla = (await db.SlaInstances.AsNoTracking()
+                    .Where(i => i.StartedAt >= start && i.StartedAt < end && (i.State == SlaState.Succeeded || i.State == SlaState.Breached))
+                    .Select(i => new { i.StartedAt, i.Metric, i.PolicyId, i.State })
+                    .ToListAsync(ct))
+                .Select(i => new DaySlaRow(DayNumber(ToInstant(i.StartedAt).InZone(zone).Date), i.Metric, i.PolicyId, i.State));
             // The rows are read by instant; each is counted in its local day (CreatedDay was cut in the same zone).
-            var computed = ReportDays.Compute(created.Where(r => days.Contains(r.Day)), closed.Where(r => days.Contains(r.Day)));
+            var computed = ReportDays.Compute(created.Where(r => days.Contains(r.Day)), closed.Where(r => days.Contains(r.Day)), sla.Where(r => days.Contains(r.Day)));
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.Set<ReportDay>().Where(d => days.Contains(d.Day)).ExecuteDeleteAsync(ct);
