@@ -347,7 +347,7 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
         for (var batch = 0; batch < maxBatches; batch++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            // The earliest marked day and the marked days of the DaysPerBatch days from it (one short range of rows to read).
+            // The earliest marked day and the marked days of the DaysPerBatch days from it (at most DaysPerBatch days per transaction).
             var first = await db.Set<ReportDirtyDay>().MinAsync(d => (int?)d.Day, ct);
             if (first is not { } from)
             {
@@ -358,23 +358,30 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             var marks = await db.Set<ReportDirtyDay>().AsNoTracking().Where(d => d.Day >= from && d.Day <= to).Select(d => new { d.Id, d.Day }).ToListAsync(ct);
             var days = marks.Select(m => m.Day).ToHashSet();
             var ids = marks.Select(m => m.Id).ToList();
-            to = days.Max();
-            var start = zone.AtStartOfDay(FromDayNumber(from)).ToInstant().ToDateTimeUtc();
-            var end = zone.AtStartOfDay(FromDayNumber(to).PlusDays(1)).ToInstant().ToDateTimeUtc();
-            var rows = db.Set<ReportCase>().AsNoTracking();
-            var created = await rows.Where(r => r.CreatedAt >= start && r.CreatedAt < end)
-                .Select(r => new DayCaseRow(r.CreatedDay, r.CreatedHour, r.Channel, r.CategoryId, r.Product, r.Status, r.Reopens, r.Exchanges,
-                    r.FirstResponseBusinessSeconds, r.FirstResponseCalendarMicros, r.ResolutionBusinessSeconds, r.ResolutionCalendarMicros))
-                .ToListAsync(ct);
-            var closed = (await rows.Where(r => r.ResolvedAt >= start && r.ResolvedAt < end && r.Status >= StatusCategory.Resolved)
-                    .Select(r => new { r.ResolvedAt, r.OwnerId, r.ResolutionBusinessSeconds, r.Csat })
-                    .ToListAsync(ct))
-                .Select(r => new DayClosedRow(DayNumber(ToInstant(r.ResolvedAt!.Value).InZone(zone).Date), r.OwnerId, r.ResolutionBusinessSeconds, r.Csat));
-            var sla = (await db.SlaInstances.AsNoTracking()
-                    .Where(i => i.StartedAt >= start && i.StartedAt < end && (i.State == SlaState.Succeeded || i.State == SlaState.Breached))
-                    .Select(i => new { i.StartedAt, i.Metric, i.PolicyId, i.State })
-                    .ToListAsync(ct))
-                .Select(i => new DaySlaRow(DayNumber(ToInstant(i.StartedAt).InZone(zone).Date), i.Metric, i.PolicyId, i.State));
+            // Rows are read per run of consecutive marked days (marks on the 1st and the 60th day are two short reads, not two months).
+            var created = new List<DayCaseRow>();
+            var closed = new List<DayClosedRow>();
+            var sla = new List<DaySlaRow>();
+            foreach (var (runFrom, runTo) in Runs(days))
+            {
+                var start = zone.AtStartOfDay(FromDayNumber(runFrom)).ToInstant().ToDateTimeUtc();
+                var end = zone.AtStartOfDay(FromDayNumber(runTo).PlusDays(1)).ToInstant().ToDateTimeUtc();
+                var rows = db.Set<ReportCase>().AsNoTracking();
+                created.AddRange(await rows.Where(r => r.CreatedAt >= start && r.CreatedAt < end)
+                    .Select(r => new DayCaseRow(r.CreatedDay, r.CreatedHour, r.Channel, r.CategoryId, r.Product, r.Status, r.Reopens, r.Exchanges,
+                        r.FirstResponseBusinessSeconds, r.FirstResponseCalendarMicros, r.ResolutionBusinessSeconds, r.ResolutionCalendarMicros))
+                    .ToListAsync(ct));
+                closed.AddRange((await rows.Where(r => r.ResolvedAt >= start && r.ResolvedAt < end && r.Status >= StatusCategory.Resolved)
+                        .Select(r => new { r.ResolvedAt, r.OwnerId, r.ResolutionBusinessSeconds, r.Csat })
+                        .ToListAsync(ct))
+                    .Select(r => new DayClosedRow(DayNumber(ToInstant(r.ResolvedAt!.Value).InZone(zone).Date), r.OwnerId, r.ResolutionBusinessSeconds, r.Csat)));
+                sla.AddRange((await db.SlaInstances.AsNoTracking()
+                        .Where(i => i.StartedAt >= start && i.StartedAt < end && (i.State == SlaState.Succeeded || i.State == SlaState.Breached))
+                        .Select(i => new { i.StartedAt, i.Metric, i.PolicyId, i.State })
+                        .ToListAsync(ct))
+                    .Select(i => new DaySlaRow(DayNumber(ToInstant(i.StartedAt).InZone(zone).Date), i.Metric, i.PolicyId, i.State)));
+            }
+
             // The rows are read by instant; each is counted in its local day (CreatedDay was cut in the same zone).
             var computed = ReportDays.Compute(created.Where(r => days.Contains(r.Day)), closed.Where(r => days.Contains(r.Day)), sla.Where(r => days.Contains(r.Day)));
 
@@ -388,6 +395,34 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
 
         await using var check = await dbFactory.CreateDbContextAsync(ct);
         return await check.Set<ReportDirtyDay>().AnyAsync(ct);
+    }
+
+    /// <summary>Runs of consecutive days, each as its first and last day, in order.</summary>
+    private static IEnumerable<(int From, int To)> Runs(IEnumerable<int> days)
+    {
+        int? first = null;
+        var last = 0;
+        foreach (var day in days.Order())
+        {
+            if (first is not null && day == last + 1)
+            {
+                last = day;
+                continue;
+            }
+
+            if (first is { } f)
+            {
+                yield return (f, last);
+            }
+
+            first = day;
+            last = day;
+        }
+
+        if (first is { } final)
+        {
+            yield return (final, last);
+        }
     }
 
     /// <summary>
