@@ -59,7 +59,7 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
         var openDayAgo = await OpenAtAsync(rows, w.DayAgo, ct);
         var newToday = await rows.CountAsync(r => r.CreatedAt >= w.Today && r.CreatedAt < w.Now, ct);
         var newYesterday = await rows.CountAsync(r => r.CreatedAt >= w.Yesterday && r.CreatedAt < w.DayAgo, ct);
-        var waiting = await WaitingAsync(db, db.Cases, w.Now, ct);
+        var waiting = await WaitingAsync(db, db.Queues.Select(q => q.Id), w.Now, ct);
         var atRisk = await AtRisk(db, w.Now).CountAsync(ct);
         var breachedToday = await db.SlaInstances.CountAsync(i => i.BreachedAt >= w.Today && i.BreachedAt < w.Now, ct);
         var breachedYesterday = await db.SlaInstances.CountAsync(i => i.BreachedAt >= w.Yesterday && i.BreachedAt < w.DayAgo, ct);
@@ -103,7 +103,7 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
         var atRisk = await AtRisk(db, w.Now).Join(db.Cases.Where(c => c.OwnerId == me), i => i.CaseId, c => c.Id, (i, _) => i.Id).CountAsync(ct);
         var teams = db.Set<TeamMember>().Where(m => m.UserId == me).Select(m => m.TeamId);
         var queues = db.QueueTeams.Where(q => teams.Contains(q.TeamId)).Select(q => q.QueueId);
-        var waiting = await WaitingAsync(db, db.Cases.Where(c => c.QueueId != null && queues.Contains(c.QueueId.Value)), w.Now, ct);
+        var waiting = await WaitingAsync(db, db.Queues.Where(q => queues.Contains(q.Id)).Select(q => q.Id), w.Now, ct);
         var resolvedToday = await mine.CountAsync(r => r.ResolvedAt >= w.Today && r.ResolvedAt < w.Now, ct);
         var resolvedYesterday = await mine.CountAsync(r => r.ResolvedAt >= w.Yesterday && r.ResolvedAt < w.DayAgo, ct);
 
@@ -149,13 +149,19 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
         db.SlaInstances.AsNoTracking().Where(i => i.IsOpen && i.AchievedAt == null
             && i.WarnAt <= now && i.DueAt > now && (i.State == SlaState.InProgress || i.State == SlaState.NearingBreach));
 
-    /// <summary>Unowned, unresolved cases in a queue, and how long the longest has waited (from when it entered its queue).</summary>
-    private static async Task<(int Count, double? LongestMinutes)> WaitingAsync(PishkhanDbContext db, IQueryable<Case> cases, DateTime now, CancellationToken ct)
+    /// <summary>Unowned, unresolved cases in these queues, and how long the longest has waited (from when it entered its queue).</summary>
+    /// <remarks>
+    /// Queue by queue (a subquery per queue), so each is an equality on <c>(QueueId, OwnerId)</c> of the cases'
+    /// <c>(QueueId, OwnerId, QueuedAt)</c> index. Written as "QueueId IS NOT NULL AND OwnerId IS NULL" (or as a join),
+    /// SQLite walked every unowned case of the <c>(OwnerId, CreatedAt)</c> index instead. Every QueueId is a queue (a
+    /// foreign key), and the queue ids given are distinct.
+    /// </remarks>
+    private static async Task<(int Count, double? LongestMinutes)> WaitingAsync(PishkhanDbContext db, IQueryable<Guid> queueIds, DateTime now, CancellationToken ct)
     {
         var open = db.CaseStatuses.Where(s => s.Category < StatusCategory.Resolved).Select(s => s.Id);
-        var waiting = cases.AsNoTracking().Where(c => c.QueueId != null && c.OwnerId == null && open.Contains(c.StatusId));
-        var count = await waiting.CountAsync(ct);
-        var oldest = count == 0 ? null : await waiting.MinAsync(c => c.QueuedAt, ct);
+        var cases = db.Cases.AsNoTracking();
+        var count = await queueIds.SumAsync(q => cases.Count(c => c.QueueId == q && c.OwnerId == null && open.Contains(c.StatusId)), ct);
+        var oldest = count == 0 ? null : await queueIds.MinAsync(q => cases.Where(c => c.QueueId == q && c.OwnerId == null && open.Contains(c.StatusId)).Min(c => c.QueuedAt), ct);
         return (count, oldest is { } o ? Math.Round((now - o).TotalMinutes, 1) : null);
     }
 

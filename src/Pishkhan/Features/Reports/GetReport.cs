@@ -46,7 +46,14 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
     private static readonly IReadOnlyList<string> HeatmapColumns = ["dayOfWeek", .. Enumerable.Range(0, 24).Select(h => $"h{h:D2}")];
 
     /// <summary>Builds the named report; null for an unknown name. <paramref name="groupBy"/> is for sla-compliance.</summary>
-    public async Task<ReportTable?> RunAsync(string name, ReportFilter filter, SlaGrouping groupBy = SlaGrouping.Metric, CancellationToken ct = default)
+    public Task<ReportTable?> RunAsync(string name, ReportFilter filter, SlaGrouping groupBy = SlaGrouping.Metric, CancellationToken ct = default) =>
+        RunAsync(name, filter, groupBy, dailyRollup: true, ct);
+
+    /// <summary>
+    /// As above; <paramref name="dailyRollup"/> false reads the case rows even where the daily roll-up could answer
+    /// (tests compare the two on the same data).
+    /// </summary>
+    internal async Task<ReportTable?> RunAsync(string name, ReportFilter filter, SlaGrouping groupBy, bool dailyRollup, CancellationToken ct)
     {
         if (!Names.Contains(name))
         {
@@ -64,6 +71,18 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         var s = start.ToDateTimeUtc();
         var e = end.ToDateTimeUtc();
 
+        // Without filters a report adds up the daily roll-up (a few rows per day) instead of the case rows, when the
+        // roll-up is complete for its days; the answer is the same (tests compare both).
+        var unfiltered = filter.TeamId is null && filter.AgentId is null && filter.QueueId is null && filter.CategoryId is null
+            && filter.Channel is null && filter.Priority is null && filter.PolicyId is null;
+        async Task<bool> DaysReady(LocalDate a, LocalDate b) =>
+            dailyRollup && unfiltered && await ReportRefresher.DaysReadyAsync(db, ReportRefresher.DayNumber(a), ReportRefresher.DayNumber(b), ct);
+        IQueryable<ReportDay> Days(ReportDayKind kind, LocalDate a, LocalDate b)
+        {
+            var (x, y) = (ReportRefresher.DayNumber(a), ReportRefresher.DayNumber(b));
+            return db.Set<ReportDay>().AsNoTracking().Where(d => d.Kind == kind && d.Day >= x && d.Day <= y);
+        }
+
         (IReadOnlyList<string> Columns, IEnumerable<IReadOnlyList<object?>> Rows) table;
         var summary = new Dictionary<string, object?>();
         switch (name)
@@ -73,14 +92,20 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     // The future from today on, learnt from whole past days (yesterday back), not from the report period.
                     var historyEnd = zone.AtStartOfDay(today).ToInstant().ToDateTimeUtc();
                     var historyStart = zone.AtStartOfDay(today.PlusDays(-ForecastHistoryDays)).ToInstant().ToDateTimeUtc();
-                    var perDay = await Filtered(Cases(db).Where(r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd), filter)
-                        .GroupBy(r => r.CreatedDay).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
+                    var useDays = await DaysReady(today.PlusDays(-ForecastHistoryDays), today.PlusDays(-1));
+                    var perDay = useDays
+                        ? await Days(ReportDayKind.Created, today.PlusDays(-ForecastHistoryDays), today.PlusDays(-1)).Select(d => new { d.Day, Count = (int)d.Count }).ToListAsync(ct)
+                        : await Filtered(Cases(db).Where(r => r.CreatedAt >= historyStart && r.CreatedAt < historyEnd), filter)
+                            .GroupBy(r => r.CreatedDay).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
                     var history = DailyCounts(perDay.ToDictionary(d => ReportRefresher.FromDayNumber(d.Day), d => d.Count), today);
                     var monthAgo = zone.AtStartOfDay(today.PlusDays(-28)).ToInstant().ToDateTimeUtc();
                     var handling = filter.HandlingMinutes is { } given
                         ? Duration.FromMinutes(given)
-                        : (await SumAsync(Filtered(Cases(db).Where(r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd), filter)
-                            .Where(r => r.ResolutionBusinessSeconds != null).Select(r => r.ResolutionBusinessSeconds!.Value), ct)).Average;
+                        : useDays
+                            ? Totals(await Days(ReportDayKind.Closed, today.PlusDays(-28), today.PlusDays(-1)).GroupBy(d => 1)
+                                .Select(g => new Sums(g.Sum(d => d.Count2), g.Sum(d => d.Sum))).FirstOrDefaultAsync(ct)).Average
+                            : (await SumAsync(Filtered(Cases(db).Where(r => r.ResolvedAt >= monthAgo && r.ResolvedAt < historyEnd), filter)
+                                .Where(r => r.ResolutionBusinessSeconds != null).Select(r => r.ResolutionBusinessSeconds!.Value), ct)).Average;
                     var result = VolumeForecast.Forecast(history, handling?.TotalHours ?? 0, filter.AgentHoursPerDay);
                     table = (["date", "expected", "low", "high", "agentsNeeded"],
                         result.Days.Select(d => Row(Iso(today.PlusDays(d.DayIndex - 1)), Math.Round(d.Expected, 1), Math.Round(d.Low, 1), Math.Round(d.High, 1),
@@ -98,7 +123,14 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             case "volume":
                 {
                     var created = Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter);
-                    var days = filter.By == VolumeDimension.Channel
+                    var useDays = await DaysReady(from, to);
+                    var days = useDays
+                        ? filter.By == VolumeDimension.Channel
+                            ? (await Days(ReportDayKind.Channel, from, to).Select(d => new { d.Day, d.Key, d.Count }).ToListAsync(ct))
+                                .Select(d => new DayCount(ReportRefresher.FromDayNumber(d.Day), ReportMetrics.VolumeKey((CaseChannel)int.Parse(d.Key, System.Globalization.CultureInfo.InvariantCulture), null, filter.By), (int)d.Count))
+                            : (await Days(ReportDayKind.Category, from, to).Select(d => new { d.Day, d.Key, d.Count }).ToListAsync(ct))
+                                .Select(d => new DayCount(ReportRefresher.FromDayNumber(d.Day), ReportMetrics.VolumeKey(default, ReportDays.FromIdKey(d.Key), filter.By), (int)d.Count))
+                        : filter.By == VolumeDimension.Channel
                         ? (await created.GroupBy(r => new { r.CreatedDay, r.Channel }).Select(g => new { g.Key.CreatedDay, g.Key.Channel, Count = g.Count() }).ToListAsync(ct))
                             .Select(d => new DayCount(ReportRefresher.FromDayNumber(d.CreatedDay), ReportMetrics.VolumeKey(d.Channel, null, filter.By), d.Count))
                         : (await created.GroupBy(r => new { r.CreatedDay, r.CategoryId }).Select(g => new { g.Key.CreatedDay, g.Key.CategoryId, Count = g.Count() }).ToListAsync(ct))
@@ -111,8 +143,10 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "heatmap":
                 {
-                    var hours = await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
-                        .GroupBy(r => new { r.CreatedDay, r.CreatedHour }).Select(g => new { g.Key.CreatedDay, g.Key.CreatedHour, Count = g.Count() }).ToListAsync(ct);
+                    var hours = await DaysReady(from, to)
+                        ? await Days(ReportDayKind.Hour, from, to).Select(d => new { CreatedDay = d.Day, CreatedHour = (int)d.Bucket, Count = (int)d.Count }).ToListAsync(ct)
+                        : await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
+                            .GroupBy(r => new { r.CreatedDay, r.CreatedHour }).Select(g => new { g.Key.CreatedDay, g.Key.CreatedHour, Count = g.Count() }).ToListAsync(ct);
                     var grid = ReportMetrics.ArrivalsHeatmap(hours.Select(h => new HourCount(ReportRefresher.FromDayNumber(h.CreatedDay), h.CreatedHour, h.Count)));
                     table = (HeatmapColumns,
                         Enumerable.Range(0, 7).Select(d => (IReadOnlyList<object?>)[((IsoDayOfWeek)(d + 1)).ToString(), .. Enumerable.Range(0, 24).Select(h => (object?)grid[d, h])]));
@@ -121,19 +155,25 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "closed-per-agent":
                 {
-                    var totals = await Filtered(Cases(db).Where(r => r.ResolvedAt >= s && r.ResolvedAt < e && r.Status >= StatusCategory.Resolved), filter)
-                        .GroupBy(r => r.OwnerId)
-                        .Select(g => new
-                        {
-                            g.Key,
-                            Closed = g.Count(),
-                            HandlingCount = g.Count(r => r.ResolutionBusinessSeconds != null),
-                            HandlingSum = g.Sum(r => r.ResolutionBusinessSeconds),
-                            CsatCount = g.Count(r => r.Csat != null),
-                            CsatSum = g.Sum(r => r.Csat),
-                        })
-                        .ToListAsync(ct);
-                    var rows = ReportMetrics.ClosedPerAgent(totals.Select(t => new AgentTotals(t.Key, t.Closed, t.HandlingCount, t.HandlingSum ?? 0, t.CsatCount, t.CsatSum ?? 0)));
+                    var totals = await DaysReady(from, to)
+                        ? (await Days(ReportDayKind.Closed, from, to).GroupBy(d => d.Key)
+                            .Select(g => new { g.Key, Closed = g.Sum(d => d.Count), HandlingCount = g.Sum(d => d.Count2), HandlingSum = g.Sum(d => d.Sum), CsatCount = g.Sum(d => d.Count3), CsatSum = g.Sum(d => d.RatingSum) })
+                            .ToListAsync(ct))
+                            .Select(t => new AgentTotals(ReportDays.FromIdKey(t.Key), (int)t.Closed, (int)t.HandlingCount, t.HandlingSum, (int)t.CsatCount, t.CsatSum))
+                        : (await Filtered(Cases(db).Where(r => r.ResolvedAt >= s && r.ResolvedAt < e && r.Status >= StatusCategory.Resolved), filter)
+                            .GroupBy(r => r.OwnerId)
+                            .Select(g => new
+                            {
+                                g.Key,
+                                Closed = g.Count(),
+                                HandlingCount = g.Count(r => r.ResolutionBusinessSeconds != null),
+                                HandlingSum = g.Sum(r => r.ResolutionBusinessSeconds),
+                                CsatCount = g.Count(r => r.Csat != null),
+                                CsatSum = g.Sum(r => r.Csat),
+                            })
+                            .ToListAsync(ct))
+                            .Select(t => new AgentTotals(t.Key, t.Closed, t.HandlingCount, t.HandlingSum ?? 0, t.CsatCount, t.CsatSum ?? 0));
+                    var rows = ReportMetrics.ClosedPerAgent(totals);
                     table = (["agentId", "agent", "closed", "averageHandlingMinutes", "csat", "csatAnswers"],
                         rows.Select(r => Row(r.AgentId, names.User(r.AgentId), r.Closed, Minutes(r.AverageHandling), r.AverageCsat, r.CsatAnswers)));
                     break;
@@ -144,20 +184,25 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     var created = Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter);
                     const long hour = 3600;
                     const long microsPerSecond = 1_000_000;
+                    // With the roll-up the histograms come from the days' rows; only the one or two middle values are read from the cases.
+                    var useDays = await DaysReady(from, to);
+                    IQueryable<ReportDay>? Histogram(ReportDayKind kind) => useDays ? Days(kind, from, to) : null;
                     table = (["metric", "clock", "cases", "averageMinutes", "medianMinutes"],
                     [
-                        StatsRow("firstResponse", "business", await StatsAsync(created.Where(r => r.FirstResponseBusinessSeconds != null).Select(r => r.FirstResponseBusinessSeconds!.Value), hour, 1, ct)),
-                        StatsRow("firstResponse", "calendar", await StatsAsync(created.Where(r => r.FirstResponseCalendarMicros != null).Select(r => r.FirstResponseCalendarMicros!.Value), hour * microsPerSecond, microsPerSecond, ct)),
-                        StatsRow("resolution", "business", await StatsAsync(created.Where(r => r.ResolutionBusinessSeconds != null).Select(r => r.ResolutionBusinessSeconds!.Value), hour, 1, ct)),
-                        StatsRow("resolution", "calendar", await StatsAsync(created.Where(r => r.ResolutionCalendarMicros != null).Select(r => r.ResolutionCalendarMicros!.Value), hour * microsPerSecond, microsPerSecond, ct)),
+                        StatsRow("firstResponse", "business", await StatsAsync(created.Where(r => r.FirstResponseBusinessSeconds != null).Select(r => r.FirstResponseBusinessSeconds!.Value), hour, 1, Histogram(ReportDayKind.FirstResponseBusiness), ct)),
+                        StatsRow("firstResponse", "calendar", await StatsAsync(created.Where(r => r.FirstResponseCalendarMicros != null).Select(r => r.FirstResponseCalendarMicros!.Value), hour * microsPerSecond, microsPerSecond, Histogram(ReportDayKind.FirstResponseCalendar), ct)),
+                        StatsRow("resolution", "business", await StatsAsync(created.Where(r => r.ResolutionBusinessSeconds != null).Select(r => r.ResolutionBusinessSeconds!.Value), hour, 1, Histogram(ReportDayKind.ResolutionBusiness), ct)),
+                        StatsRow("resolution", "calendar", await StatsAsync(created.Where(r => r.ResolutionCalendarMicros != null).Select(r => r.ResolutionCalendarMicros!.Value), hour * microsPerSecond, microsPerSecond, Histogram(ReportDayKind.ResolutionCalendar), ct)),
                     ]);
                     break;
                 }
 
             case "exchanges":
                 {
-                    var totals = await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
-                        .GroupBy(r => 1).Select(g => new { Cases = g.Count(), Exchanges = g.Sum(r => (long)r.Exchanges) }).FirstOrDefaultAsync(ct);
+                    var totals = await DaysReady(from, to)
+                        ? await Days(ReportDayKind.Created, from, to).GroupBy(d => 1).Select(g => new { Cases = (int)g.Sum(d => d.Count), Exchanges = g.Sum(d => d.Sum) }).FirstOrDefaultAsync(ct)
+                        : await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
+                            .GroupBy(r => 1).Select(g => new { Cases = g.Count(), Exchanges = g.Sum(r => (long)r.Exchanges) }).FirstOrDefaultAsync(ct);
                     var count = totals?.Cases ?? 0;
                     table = (["cases", "averageExchanges"], [Row(count, count == 0 ? null : Round((double)totals!.Exchanges / count, 2))]);
                     break;
@@ -166,7 +211,16 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             case "sla-compliance":
                 {
                     var instances = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Succeeded || i.State == SlaState.Breached);
-                    var counts = groupBy switch
+                    // Per metric or policy (the instance's own fields) the daily roll-up has the counts; per team or agent
+                    // (the case's current values) they come from the instances joined with their cases.
+                    var fromDays = groupBy is SlaGrouping.Metric or SlaGrouping.Policy && await DaysReady(from, to)
+                        ? (await Days(ReportDayKind.Sla, from, to).GroupBy(d => new { d.Key, d.Bucket }).Select(g => new { g.Key.Key, g.Key.Bucket, Count = g.Sum(d => d.Count) }).ToListAsync(ct))
+                            .Select(c => (Key: ReportDays.FromSlaKey(c.Key), State: (SlaState)c.Bucket, c.Count))
+                            .GroupBy(c => (groupBy == SlaGrouping.Metric ? ReportMetrics.Camel(c.Key.Metric.ToString()) : c.Key.PolicyId.ToString(), c.State))
+                            .Select(g => new StateCount(g.Key.Item1, g.Key.State, (int)g.Sum(c => c.Count)))
+                            .ToList()
+                        : null;
+                    var counts = fromDays ?? groupBy switch
                     {
                         SlaGrouping.Metric => (await instances.GroupBy(i => new { i.Metric, i.State }).Select(g => new { g.Key.Metric, g.Key.State, Count = g.Count() }).ToListAsync(ct))
                             .Select(c => new StateCount(ReportMetrics.Camel(c.Metric.ToString()), c.State, c.Count)),
@@ -195,14 +249,18 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     // The most recent breaches (a year of a large organisation has hundreds of thousands); the summary
                     // says how many there are in all.
                     var breached = SlaInstancesIn(db, filter, s, e).Where(i => i.State == SlaState.Breached);
-                    var total = await breached.CountAsync(ct);
+                    var total = await DaysReady(from, to)
+                        ? (int)await Days(ReportDayKind.Sla, from, to).Where(d => d.Bucket == (long)SlaState.Breached).SumAsync(d => d.Count, ct)
+                        : await breached.CountAsync(ct);
                     // The most recent instances first, then their cases: joining before the limit would look up every
                     // breached case of the period. Ties at the same instant are ordered by case number below.
-                    var list = await breached.OrderByDescending(i => i.BreachedAt).Take(MaxBreaches)
+                    var recent = (unfiltered && dailyRollup ? await RecentBreachesAsync(db, s, e, ct) : null)
+                        ?? await breached.OrderByDescending(i => i.BreachedAt).Take(MaxBreaches).Select(i => i.Id).ToListAsync(ct);
+                    var list = await db.SlaInstances.AsNoTracking().Where(i => recent.Contains(i.Id))
                         .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { i.CaseId, c.Number, i.Metric, i.PolicyId, c.TeamId, c.OwnerId, i.State, i.DueAt, i.BreachedAt, i.AchievedAt })
                         .ToListAsync(ct);
-                    var facts = list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
-                        x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null));
+                    var facts = ReportMetrics.Breaches(list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
+                        x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null))).Take(MaxBreaches);
                     table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
                         ReportMetrics.Breaches(facts).Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
                             names.Team(b.TeamId?.ToString()), names.User(b.OwnerId?.ToString()), Utc(b.DueAt), Utc(b.BreachedAt), Utc(b.AchievedAt))));
@@ -229,10 +287,12 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
 
             case "reopen-rate":
                 {
-                    var totals = await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
-                        .GroupBy(r => 1)
-                        .Select(g => new { Resolved = g.Count(r => r.Status >= StatusCategory.Resolved || r.Reopens > 0), Reopened = g.Count(r => r.Reopens > 0) })
-                        .FirstOrDefaultAsync(ct);
+                    var totals = await DaysReady(from, to)
+                        ? await Days(ReportDayKind.Created, from, to).GroupBy(d => 1).Select(g => new { Resolved = (int)g.Sum(d => d.Count2), Reopened = (int)g.Sum(d => d.Count3) }).FirstOrDefaultAsync(ct)
+                        : await Filtered(Cases(db).Where(r => r.CreatedAt >= s && r.CreatedAt < e), filter)
+                            .GroupBy(r => 1)
+                            .Select(g => new { Resolved = g.Count(r => r.Status >= StatusCategory.Resolved || r.Reopens > 0), Reopened = g.Count(r => r.Reopens > 0) })
+                            .FirstOrDefaultAsync(ct);
                     var rate = new RateResult(totals?.Reopened ?? 0, totals?.Resolved ?? 0, totals is { Resolved: > 0 } t ? (double)t.Reopened / t.Resolved : null);
                     table = (["reopened", "resolved", "rate"], [Row(rate.Numerator, rate.Denominator, Round(rate.Rate, 4))]);
                     break;
@@ -241,11 +301,22 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
             default:
                 {
                     // top-categories / top-products: the period against the one of the same length just before it.
-                    var length = e - s;
-                    var ps = s - length;
+                    var ps = s - (e - s);
                     var categories = name == "top-categories";
+                    // The previous period in whole local days (the roll-up's grain) unless a clock change makes it otherwise.
+                    var length = Period.Between(from, to, PeriodUnits.Days).Days + 1;
+                    var previousFrom = from.PlusDays(-length);
+                    var useDays = zone.AtStartOfDay(previousFrom).ToInstant().ToDateTimeUtc() == ps && await DaysReady(previousFrom, to);
                     async Task<Dictionary<string, int>> CountsAsync(DateTime a, DateTime b)
                     {
+                        if (useDays)
+                        {
+                            var (first, last) = a == s ? (from, to) : (previousFrom, from.PlusDays(-1));
+                            var counts = await Days(categories ? ReportDayKind.Category : ReportDayKind.Product, first, last).Where(d => d.Key != "")
+                                .GroupBy(d => d.Key).Select(g => new { g.Key, Count = g.Sum(d => d.Count) }).ToListAsync(ct);
+                            return counts.ToDictionary(x => categories ? x.Key : x.Key[1..], x => (int)x.Count);
+                        }
+
                         var period = Filtered(Cases(db).Where(r => r.CreatedAt >= a && r.CreatedAt < b), filter);
                         return categories
                             ? (await period.Where(r => r.CategoryId != null).GroupBy(r => r.CategoryId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
@@ -316,11 +387,15 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
     /// sum, smallest, largest per bucket), <see cref="ReportMetrics.MedianWindow"/> finds the bucket(s) holding the
     /// middle rank, and a second query reads just the middle one or two values from there.
     /// </summary>
-    private static async Task<DurationStats> StatsAsync(IQueryable<long> values, long bucketWidth, double unitsPerSecond, CancellationToken ct)
+    private static async Task<DurationStats> StatsAsync(IQueryable<long> values, long bucketWidth, double unitsPerSecond, IQueryable<ReportDay>? days, CancellationToken ct)
     {
-        var buckets = await values.GroupBy(v => v / bucketWidth)
-            .Select(g => new { Bucket = g.Key, Count = g.Count(), Sum = g.Sum(v => v), Min = g.Min(v => v), Max = g.Max(v => v) })
-            .ToListAsync(ct);
+        var buckets = days is not null
+            ? await days.GroupBy(d => d.Bucket)
+                .Select(g => new { Bucket = g.Key, Count = g.Sum(d => d.Count), Sum = g.Sum(d => d.Sum), Min = g.Min(d => d.Min), Max = g.Max(d => d.Max) })
+                .ToListAsync(ct)
+            : await values.GroupBy(v => v / bucketWidth)
+                .Select(g => new { Bucket = g.Key, Count = (long)g.Count(), Sum = g.Sum(v => v), Min = g.Min(v => v), Max = g.Max(v => v) })
+                .ToListAsync(ct);
         if (buckets.Count == 0)
         {
             return new DurationStats(0, null, null);
@@ -330,8 +405,59 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         var window = ReportMetrics.MedianWindow([.. ordered.Select(b => new HistogramBucket(b.Count, b.Min, b.Max))])!.Value;
         var middle = await values.Where(v => v >= window.Min && v <= window.Max).OrderBy(v => v).Skip(window.Skip).Take(window.Take).ToListAsync(ct);
         var sum = ordered.Sum(b => (double)b.Sum);
-        return ReportMetrics.FromSums(ordered.Sum(b => (long)b.Count), sum / unitsPerSecond, ReportMetrics.Median(middle) / unitsPerSecond);
+        return ReportMetrics.FromSums(ordered.Sum(b => b.Count), sum / unitsPerSecond, ReportMetrics.Median(middle) / unitsPerSecond);
     }
+
+    private sealed record Sums(long Count, long Sum);
+
+    /// <summary>
+    /// The ids of the <see cref="MaxBreaches"/> most recently breached instances that started in [s, e), walking the
+    /// <c>BreachedAt</c> index from the most recent breach down in pages and keeping those of the period (all of a tie at
+    /// the last place, so the order by case number decides). SQLite would otherwise read every breached instance of the
+    /// period from the table and sort them. Null (the caller runs the plain query) when that takes more than a few pages:
+    /// a period long ago, with many later breaches to pass.
+    /// </summary>
+    private static async Task<List<Guid>?> RecentBreachesAsync(PishkhanDbContext db, DateTime s, DateTime e, CancellationToken ct)
+    {
+        const int page = 2000;
+        var found = new List<Guid>();
+        DateTime? atOrBefore = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var query = db.SlaInstances.AsNoTracking().Where(i => i.BreachedAt != null);
+            if (atOrBefore is { } cursor)
+            {
+                query = query.Where(i => i.BreachedAt <= cursor);
+            }
+
+            var rows = await query.OrderByDescending(i => i.BreachedAt).Take(page).Select(i => new { i.Id, BreachedAt = i.BreachedAt!.Value, i.StartedAt, i.State }).ToListAsync(ct);
+            var full = rows.Count == page;
+            var last = full ? rows[^1].BreachedAt : default;
+            if (full)
+            {
+                if (rows[0].BreachedAt == last)
+                {
+                    return null; // a whole page breached at one instant
+                }
+
+                // The last instant may go on in the next page: it is read again there, whole.
+                rows = [.. rows.Where(r => r.BreachedAt != last)];
+            }
+
+            found.AddRange(rows.Where(r => r.StartedAt >= s && r.StartedAt < e && r.State == SlaState.Breached).Select(r => r.Id));
+            // Every instance breached later than what is left has been seen.
+            if (found.Count >= MaxBreaches || !full)
+            {
+                return found;
+            }
+
+            atOrBefore = last;
+        }
+
+        return null;
+    }
+
+    private static DurationStats Totals(Sums? sums) => sums is null || sums.Count == 0 ? new DurationStats(0, null, null) : ReportMetrics.FromSums(sums.Count, sums.Sum, null);
 
     /// <summary>Count and average of whole seconds (the median is not asked for).</summary>
     private static async Task<DurationStats> SumAsync(IQueryable<long> seconds, CancellationToken ct)

@@ -47,5 +47,25 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
         {
             context.Add(new ReportDirtyCase { CaseId = id });
         }
+
+        // An SLA instance that starts, finishes or moves changes the daily roll-up of the day it started (before and after).
+        var days = new HashSet<int>();
+        foreach (var e in context.ChangeTracker.Entries<Sla.SlaInstance>())
+        {
+            if (e.State is EntityState.Added || (e.State is EntityState.Modified && (e.Property(i => i.State).IsModified || e.Property(i => i.StartedAt).IsModified)))
+            {
+                days.UnionWith(ReportDays.DaysAround(e.Entity.StartedAt));
+            }
+
+            if (e.State is EntityState.Deleted || (e.State is EntityState.Modified && e.Property(i => i.StartedAt).IsModified))
+            {
+                days.UnionWith(ReportDays.DaysAround(e.Property(i => i.StartedAt).OriginalValue));
+            }
+        }
+
+        foreach (var day in days)
+        {
+            context.Add(new ReportDirtyDay { Day = day });
+        }
     }
 }

@@ -62,7 +62,10 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
                         await db.Set<ReportState>().Where(s => s.RebuildStartedAt != null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RebuildStartedAt, (DateTime?)null), ct);
                     }
 
-                    return new CatchUpResult(written, true);
+                    // The case rows are current: now the days they touched (the daily roll-up).
+                    await MarkAllDaysIfUnbuiltAsync(ct);
+                    var daysLeft = await RefreshDaysAsync(maxBatches, ct);
+                    return new CatchUpResult(written, !daysLeft);
                 }
 
                 written += await RecomputeAsync([.. marks.Select(m => m.CaseId).Distinct()], ct);
@@ -93,6 +96,8 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             }
 
             state.RebuildStartedAt = clock.GetUtcNow().UtcDateTime;
+            // The daily roll-up is rebuilt from scratch once the case rows are (a time zone change moves every day).
+            state.DaysBuiltAt = null;
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
@@ -170,6 +175,7 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             .Where(s => caseIds.Contains(s.CaseId) && s.Rating != null)
             .ToDictionaryAsync(s => s.CaseId, s => (double?)s.Rating, ct);
         var existing = await db.Set<ReportCase>().Where(r => caseIds.Contains(r.CaseId)).ToDictionaryAsync(r => r.CaseId, ct);
+        var days = new HashSet<int>();
 
         foreach (var c in cases)
         {
@@ -219,6 +225,11 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
                 row = new ReportCase { CaseId = c.Id };
                 db.Add(row);
             }
+            else
+            {
+                // The days the row counted in before: a case that moves (another day, reopened) leaves them.
+                TouchDays(row, defaultCalendar.Zone, days);
+            }
 
             row.CreatedAt = c.CreatedAt;
             var local = ToInstant(c.CreatedAt).InZone(defaultCalendar.Zone);
@@ -245,7 +256,11 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             row.CaseVersion = c.Version;
             row.CaseUpdatedAt = c.UpdatedAt;
             row.ComputedAt = now;
+            TouchDays(row, defaultCalendar.Zone, days);
         }
+
+        // Marked in the same transaction as the rows: the days are recomputed exactly when the rows they add up changed.
+        db.AddRange(days.Select(d => new ReportDirtyDay { Day = d }));
 
         try
         {
@@ -259,6 +274,164 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
 
         return cases.Count;
     }
+
+    /// <summary>The daily roll-up days a case row counts in: its creation day and, when resolved, its resolution day.</summary>
+    private static void TouchDays(ReportCase row, DateTimeZone zone, HashSet<int> days)
+    {
+        if (row.CreatedDay != 0)
+        {
+            days.Add(row.CreatedDay);
+        }
+
+        if (row.ResolvedAt is { } resolved)
+        {
+            days.Add(DayNumber(ToInstant(resolved).InZone(zone).Date));
+        }
+    }
+
+    /// <summary>The most days one transaction of <see cref="RefreshDaysAsync"/> recomputes.</summary>
+    public const int DaysPerBatch = 62;
+
+    /// <summary>
+    /// The daily roll-up is built by marking every day that has (or had) report rows: after a rebuild, and once after the
+    /// table first appears on a database that already has cases. Until then reports read the case rows.
+    /// </summary>
+    private async Task MarkAllDaysIfUnbuiltAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Set<ReportState>().AnyAsync(s => s.DaysBuiltAt != null, ct))
+        {
+            return;
+        }
+
+        var zone = (await calendars.DefaultAsync(ct)).Zone;
+        int? Day(DateTime? at) => at is { } a ? DayNumber(ToInstant(a).InZone(zone).Date) : null;
+        var rows = db.Set<ReportCase>().AsNoTracking();
+        var bounds = new List<int?>
+        {
+            Day(await rows.MinAsync(r => (DateTime?)r.CreatedAt, ct)),
+            Day(await rows.MaxAsync(r => (DateTime?)r.CreatedAt, ct)),
+            Day(await rows.MinAsync(r => r.ResolvedAt, ct)),
+            Day(await rows.MaxAsync(r => r.ResolvedAt, ct)),
+            await db.Set<ReportDay>().MinAsync(d => (int?)d.Day, ct),
+            await db.Set<ReportDay>().MaxAsync(d => (int?)d.Day, ct),
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (bounds.Any(b => b is not null))
+        {
+            var first = bounds.Min()!.Value;
+            var last = bounds.Max()!.Value;
+            db.AddRange(Enumerable.Range(first, last - first + 1).Select(d => new ReportDirtyDay { Day = d }));
+        }
+
+        var state = await db.Set<ReportState>().FirstOrDefaultAsync(ct);
+        if (state is null)
+        {
+            state = new ReportState();
+            db.Add(state);
+        }
+
+        state.DaysBuiltAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Recomputes marked days of the daily roll-up from the case rows, at most <paramref name="maxBatches"/> transactions
+    /// of <see cref="DaysPerBatch"/> days; each deletes the days' rows, writes them anew and deletes exactly the marks it
+    /// read. Answers whether marks are left.
+    /// </summary>
+    public async Task<bool> RefreshDaysAsync(int maxBatches, CancellationToken ct = default)
+    {
+        var zone = (await calendars.DefaultAsync(ct)).Zone;
+        for (var batch = 0; batch < maxBatches; batch++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            // The earliest marked day and the marked days of the DaysPerBatch days from it (at most DaysPerBatch days per transaction).
+            var first = await db.Set<ReportDirtyDay>().MinAsync(d => (int?)d.Day, ct);
+            if (first is not { } from)
+            {
+                return false;
+            }
+
+            var to = from + DaysPerBatch - 1;
+            var marks = await db.Set<ReportDirtyDay>().AsNoTracking().Where(d => d.Day >= from && d.Day <= to).Select(d => new { d.Id, d.Day }).ToListAsync(ct);
+            var days = marks.Select(m => m.Day).ToHashSet();
+            var ids = marks.Select(m => m.Id).ToList();
+            // Rows are read per run of consecutive marked days (marks on the 1st and the 60th day are two short reads, not two months).
+            var created = new List<DayCaseRow>();
+            var closed = new List<DayClosedRow>();
+            var sla = new List<DaySlaRow>();
+            foreach (var (runFrom, runTo) in Runs(days))
+            {
+                var start = zone.AtStartOfDay(FromDayNumber(runFrom)).ToInstant().ToDateTimeUtc();
+                var end = zone.AtStartOfDay(FromDayNumber(runTo).PlusDays(1)).ToInstant().ToDateTimeUtc();
+                var rows = db.Set<ReportCase>().AsNoTracking();
+                created.AddRange(await rows.Where(r => r.CreatedAt >= start && r.CreatedAt < end)
+                    .Select(r => new DayCaseRow(r.CreatedDay, r.CreatedHour, r.Channel, r.CategoryId, r.Product, r.Status, r.Reopens, r.Exchanges,
+                        r.FirstResponseBusinessSeconds, r.FirstResponseCalendarMicros, r.ResolutionBusinessSeconds, r.ResolutionCalendarMicros))
+                    .ToListAsync(ct));
+                closed.AddRange((await rows.Where(r => r.ResolvedAt >= start && r.ResolvedAt < end && r.Status >= StatusCategory.Resolved)
+                        .Select(r => new { r.ResolvedAt, r.OwnerId, r.ResolutionBusinessSeconds, r.Csat })
+                        .ToListAsync(ct))
+                    .Select(r => new DayClosedRow(DayNumber(ToInstant(r.ResolvedAt!.Value).InZone(zone).Date), r.OwnerId, r.ResolutionBusinessSeconds, r.Csat)));
+                sla.AddRange((await db.SlaInstances.AsNoTracking()
+                        .Where(i => i.StartedAt >= start && i.StartedAt < end && (i.State == SlaState.Succeeded || i.State == SlaState.Breached))
+                        .Select(i => new { i.StartedAt, i.Metric, i.PolicyId, i.State })
+                        .ToListAsync(ct))
+                    .Select(i => new DaySlaRow(DayNumber(ToInstant(i.StartedAt).InZone(zone).Date), i.Metric, i.PolicyId, i.State)));
+            }
+
+            // The rows are read by instant; each is counted in its local day (CreatedDay was cut in the same zone).
+            var computed = ReportDays.Compute(created.Where(r => days.Contains(r.Day)), closed.Where(r => days.Contains(r.Day)), sla.Where(r => days.Contains(r.Day)));
+
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.Set<ReportDay>().Where(d => days.Contains(d.Day)).ExecuteDeleteAsync(ct);
+            db.AddRange(computed);
+            await db.SaveChangesAsync(ct);
+            await db.Set<ReportDirtyDay>().Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        await using var check = await dbFactory.CreateDbContextAsync(ct);
+        return await check.Set<ReportDirtyDay>().AnyAsync(ct);
+    }
+
+    /// <summary>Runs of consecutive days, each as its first and last day, in order.</summary>
+    private static IEnumerable<(int From, int To)> Runs(IEnumerable<int> days)
+    {
+        int? first = null;
+        var last = 0;
+        foreach (var day in days.Order())
+        {
+            if (first is not null && day == last + 1)
+            {
+                last = day;
+                continue;
+            }
+
+            if (first is { } f)
+            {
+                yield return (f, last);
+            }
+
+            first = day;
+            last = day;
+        }
+
+        if (first is { } final)
+        {
+            yield return (final, last);
+        }
+    }
+
+    /// <summary>
+    /// Whether the daily roll-up is complete for these local days (built, and none of them waiting to be recomputed):
+    /// then its totals equal the case rows' and reports may read them.
+    /// </summary>
+    public static async Task<bool> DaysReadyAsync(PishkhanDbContext db, int from, int to, CancellationToken ct) =>
+        await db.Set<ReportState>().AnyAsync(s => s.DaysBuiltAt != null, ct)
+        && !await db.Set<ReportDirtyDay>().AnyAsync(d => d.Day >= from && d.Day <= to, ct);
 
     /// <summary>A local date as the integer <see cref="ReportCase.CreatedDay"/> holds (<see cref="DateOnly.DayNumber"/>).</summary>
     public static int DayNumber(LocalDate date) => date.ToDateOnly().DayNumber;
