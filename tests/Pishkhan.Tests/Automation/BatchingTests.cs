@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Automation;
 using Pishkhan.Features.Cases;
+using Pishkhan.Features.Sla;
 
 namespace Pishkhan.Tests.Automation;
 
@@ -146,5 +147,108 @@ public sealed class BatchingTests
         Assert.Equal(2, stopped.Count);
         Assert.All(stopped, r => Assert.Contains("in the last hour (at most 2)", r.Error, StringComparison.Ordinal));
         Assert.Equal(["echo"], (await a.CaseAsync(created.Id)).Tags);
+    }
+
+    [Fact]
+    public async Task SetField_ReplaysTheSla_ForAFieldPoliciesRead_AndNotForOneTheyCannotRead()
+    {
+        using var a = new AutomationApp();
+        await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "created" },
+            conditions = new { all = new object[] { new { field = "subject", op = "contains", value = "stage" } } },
+            steps = new object[] { new { id = "s", type = "setField", field = "customFields.stage", value = "triaged" } },
+        }, "Stage");
+        await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "created" },
+            conditions = new { all = new object[] { new { field = "subject", op = "contains", value = "urgent" } } },
+            steps = new object[] { new { id = "p", type = "setField", field = "priority", value = "high" } },
+        }, "Urgent");
+        var stage = await a.App.CreateCaseAsync("Printer stage");
+        var urgent = await a.App.CreateCaseAsync("Printer urgent");
+        var before = await a.App.WithDbAsync(db => db.Set<SlaInstance>().AsNoTracking().Where(i => i.CaseId == stage.Id).OrderBy(i => i.Metric).ToListAsync());
+        Assert.NotEmpty(before);
+
+        // A week later, with the SLA sweeper off: every medium target has passed, and only a replay would say so.
+        a.Clock.Advance(TimeSpan.FromDays(7));
+        await a.TickAsync();
+
+        // A custom field: no policy or target reads it, so the SLA is left exactly as it was (not replayed).
+        Assert.Equal("triaged", (await a.CaseAsync(stage.Id)).CustomFields["stage"]);
+        var after = await a.App.WithDbAsync(db => db.Set<SlaInstance>().AsNoTracking().Where(i => i.CaseId == stage.Id).OrderBy(i => i.Metric).ToListAsync());
+        Assert.Equal(before.Select(i => (i.Metric, i.State, i.DueAt, i.ComputedAt)), after.Select(i => (i.Metric, i.State, i.DueAt, i.ComputedAt)));
+        Assert.DoesNotContain(after, i => i.State == SlaState.Breached);
+
+        // The priority: the SLA is replayed at once, with the new targets, and is breached by now.
+        Assert.Equal("high", (await a.CaseAsync(urgent.Id)).Priority.ToString().ToLowerInvariant());
+        var replayed = await a.App.WithDbAsync(db => db.Set<SlaInstance>().AsNoTracking().Where(i => i.CaseId == urgent.Id && i.State != SlaState.Cancelled).ToListAsync());
+        Assert.Contains(replayed, i => i.State == SlaState.Breached);
+        Assert.All(replayed, i => Assert.Equal(a.Clock.GetUtcNow().UtcDateTime, i.ComputedAt));
+
+        Assert.False(SlaEngine.IsAffectedBy("subject"));
+        Assert.False(SlaEngine.IsAffectedBy("customFields.stage"));
+        Assert.True(SlaEngine.IsAffectedBy("priority"));
+        Assert.True(SlaEngine.IsAffectedBy("status"));
+        Assert.True(SlaEngine.IsAffectedBy("product"));
+    }
+
+    [Fact]
+    public async Task ManyRunsOfSeveralStepsInOneBatch_EachStepIsItsOwnChange_WithItsLogLineAuditRowAndEvent()
+    {
+        using var a = new AutomationApp();
+        var flow = await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "created" },
+            steps = new object[]
+            {
+                new { id = "a", type = "addTag", tag = "seen" },
+                new { id = "b", type = "setField", field = "customFields.stage", value = "triaged {{ case.number }} {{ case.tags }}" },
+                new { id = "c", type = "addTag", tag = "bench" },
+                new { id = "d", type = "removeTag", tag = "seen" },
+            },
+        }, "Steps");
+        // A second workflow listens for the changes the first one makes (an updated event per step).
+        var echo = await a.CreateWorkflowAsync(new
+        {
+            trigger = new { type = "updated", fields = new[] { "customFields.stage" } },
+            conditions = new { all = new object[] { new { field = "customFields.stage", op = "startsWith", value = "triaged" } } },
+            steps = new object[] { new { id = "e", type = "setField", field = "customFields.echo", value = "{{ case.customFields.stage }}" } },
+        }, "Echo");
+        var cases = new List<CaseDto>();
+        for (var i = 0; i < 6; i++)
+        {
+            cases.Add(await a.App.CreateCaseAsync($"Case {i}"));
+        }
+
+        await a.TickAsync();
+
+        foreach (var created in cases)
+        {
+            var current = await a.CaseAsync(created.Id);
+            Assert.Equal(["bench"], current.Tags);
+            Assert.Equal($"triaged {current.Number} seen", current.CustomFields["stage"]);
+            Assert.Equal(current.CustomFields["stage"], current.CustomFields["echo"]);
+            var runs = await a.RunsAsync(created.Id);
+            var run = Assert.Single(runs, r => r.WorkflowName == "Steps");
+            Assert.Equal(RunStatus.Completed, run.Status);
+            Assert.Equal(RunStatus.Completed, Assert.Single(runs, r => r.WorkflowName == "Echo").Status);
+            var log = await a.LogAsync(run.Id);
+            Assert.Equal(["trigger", "a", "b", "c", "d"], log.Select(l => l.StepId));
+            Assert.All(log.Where(l => l.StepId != "trigger"), l => Assert.Equal("ok", l.Outcome));
+            Assert.Equal("customFields.stage: '' → 'triaged " + current.Number + " seen'", log.Single(l => l.StepId == "b").Detail);
+
+            // Four steps, four changes of the record: each with its own version, audit row and updated event.
+            var events = await a.App.WithDbAsync(db => db.Set<AutomationEvent>().Where(e => e.RecordId == created.Id && e.OriginWorkflowId == flow.Id).OrderBy(e => e.CreatedAt).ToListAsync());
+            Assert.Equal(4, events.Count);
+            Assert.All(events, e => Assert.Equal(TriggerTypes.Updated, e.Kind));
+            Assert.Equal(3, events.Count(e => e.Changes.ContainsKey("tags")));
+            Assert.Single(events, e => e.Changes.ContainsKey("customFields.stage"));
+            var echoEvent = await a.App.WithDbAsync(db => db.Set<AutomationEvent>().Where(e => e.RecordId == created.Id && e.OriginWorkflowId == echo.Id).ToListAsync());
+            Assert.Single(echoEvent);
+            var audits = await a.App.WithDbAsync(db => db.AuditEntries.Where(e => e.EntityId == created.Id && e.ActorName == "Automation: Steps").ToListAsync());
+            Assert.Equal(3, audits.Count(e => e.Field == "tags"));
+            Assert.Single(audits, e => e.Field == "customFields");
+        }
     }
 }

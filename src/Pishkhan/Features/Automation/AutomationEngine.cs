@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Cronos;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Pishkhan.Calendar;
@@ -225,8 +226,8 @@ public sealed class AutomationEngine(
         /// <summary>Reads the cases of many events at once (three queries), when some workflow may need them.</summary>
         public async Task PrefetchCasesAsync(PishkhanDbContext db, List<AutomationEvent> events, CancellationToken ct)
         {
-            var ids = events.Where(e => e.RecordType == "case").Select(e => e.RecordId).Distinct().ToList();
-            if (ids.Count == 0 || !workflows.Any(w => w.RecordType == "case"))
+            var ids = events.Where(e => e.RecordType == "case" && MayReadRecord(e)).Select(e => e.RecordId).Distinct().ToList();
+            if (ids.Count == 0)
             {
                 return;
             }
@@ -236,6 +237,38 @@ public sealed class AutomationEngine(
             {
                 _records[("case", id)] = found.GetValueOrDefault(id);
             }
+        }
+
+        /// <summary>
+        /// Whether matching this event may read its record: some workflow on its record type could start a run or
+        /// schedule one from it. Most changes automation itself writes (an <c>updated</c> event for a workflow listening
+        /// for <c>created</c>) need no record at all. Conservative: a status change is enriched before matching, so it counts.
+        /// </summary>
+        private bool MayReadRecord(AutomationEvent ev)
+        {
+            foreach (var workflow in workflows)
+            {
+                if (workflow.RecordType != ev.RecordType)
+                {
+                    continue;
+                }
+
+                var definition = DefinitionOf(versions[workflow.CurrentVersionId]);
+                var trigger = definition.Trigger!;
+                if (definition.IsRealtime || (ev.OriginWorkflowId == workflow.Id && !trigger.IncludeOwnChanges))
+                {
+                    continue;
+                }
+
+                if (trigger.Type == TriggerTypes.Relative
+                    ? ev.Kind is TriggerTypes.Created or TriggerTypes.Updated
+                    : ev.Changes.ContainsKey("statusId") || TriggerMatcher.Matches(trigger, ev.Kind, ev.Changes))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The record as it is now (read once per unit of work: matching changes nothing), or its last values from a deleted event.</summary>
@@ -554,9 +587,7 @@ public sealed class AutomationEngine(
         }
         finally
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await db.Set<WorkflowRun>().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTime?)null), CancellationToken.None);
+            await ReleaseAsync(ids);
         }
 
         return ids.Count;
@@ -583,9 +614,9 @@ public sealed class AutomationEngine(
             var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
             var runs = (await db.Set<WorkflowRun>().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)).ToListAsync(ct))
                 .Where(r => r.DueAt is not null && r.DueAt <= now).OrderBy(r => order[r.Id]).ToList();
-            // SLA policies and statuses once for the batch (setField and assign recompute the case's SLA); the batch
-            // holds the write turn on SQLite, so they cannot change under it.
-            var slaSetup = runs.Count == 0 ? null : await Sla.SlaEngine.LoadSetupAsync(db, ct);
+            // SLA policies and statuses, and calendars, once for the batch (setField and assign recompute the case's
+            // SLA); the batch holds the write turn on SQLite, so they cannot change under it.
+            var scope = new BatchScope(runs.Count == 0 ? new Sla.SlaSetup([], new Dictionary<Guid, StatusCategory>()) : await Sla.SlaEngine.LoadSetupAsync(db, ct));
             var active = new List<(WorkflowRun Run, WorkflowDefinition Definition)>();
             foreach (var run in runs)
             {
@@ -621,6 +652,16 @@ public sealed class AutomationEngine(
                 {
                     db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {group.Key.WorkflowName}" };
                     AutomationOutbox.Origin = new AutomationOrigin(group.Key.WorkflowId, group.First().Run.Id, group.Key.Depth);
+                    var caseIds = group.Where(d => ChangesCase.Contains(d.Step.Type!)).Select(d => d.Run.RecordId).ToList();
+                    scope.Cases.Clear();
+                    if (caseIds.Count > 0)
+                    {
+                        foreach (var entity in await db.Cases.Include(c => c.Status).Where(c => caseIds.Contains(c.Id)).ToListAsync(ct))
+                        {
+                            scope.Cases[entity.Id] = entity;
+                        }
+                    }
+
                     foreach (var (run, definition, step) in group)
                     {
                         if (!snapshots.TryGetValue(run.RecordId, out var record))
@@ -630,7 +671,7 @@ public sealed class AutomationEngine(
                             continue;
                         }
 
-                        var (goOn, after) = await ApplyStepAsync(db, run, definition, step, record, now, batch: true, ct, slaSetup);
+                        var (goOn, after) = await ApplyStepAsync(db, run, definition, step, record, now, batch: true, ct, scope);
                         run.Version++;
                         run.LeaseUntil = now + Lease;
                         afterCommit.AddRange(after);
@@ -645,6 +686,7 @@ public sealed class AutomationEngine(
                     // What is saved need not be tracked any more (steps read the record afresh): a small change tracker
                     // keeps each later save's and each step's change detection short. The runs still going stay.
                     db.ChangeTracker.Clear();
+                    scope.Cases.Clear();
                     db.AttachRange(active.Select(a => a.Run));
                 }
 
@@ -673,6 +715,22 @@ public sealed class AutomationEngine(
         return single;
     }
 
+    /// <summary>What a batch of runs reads once and shares between its steps (it holds the write turn, so none of it changes under it).</summary>
+    private sealed class BatchScope(Sla.SlaSetup slaSetup)
+    {
+        /// <summary>SLA policies and statuses (setField and assign recompute the case's SLA).</summary>
+        public Sla.SlaSetup SlaSetup => slaSetup;
+
+        /// <summary>Each team's calendar (Guid.Empty: no team, the default), resolved once per batch.</summary>
+        public Dictionary<Guid, ResolvedCalendar> Calendars { get; } = [];
+
+        /// <summary>The cases of the steps being taken, read tracked (with their status) in one query.</summary>
+        public Dictionary<Guid, Case> Cases { get; } = [];
+    }
+
+    /// <summary>Steps that change the case itself, read for them in one query per round instead of one per step.</summary>
+    private static readonly HashSet<string> ChangesCase = [StepTypes.SetField, StepTypes.AddTag, StepTypes.RemoveTag, StepTypes.SendEmail];
+
     /// <summary>Runs steps of one claimed run until it waits, ends or fails; each step commits with the run's new state.</summary>
     private async Task AdvanceAsync(Guid runId, CancellationToken ct)
     {
@@ -688,10 +746,19 @@ public sealed class AutomationEngine(
         }
         finally
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await db.Set<WorkflowRun>().Where(r => r.Id == runId && r.LeaseOwner == Owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTime?)null), CancellationToken.None);
+            await ReleaseAsync([runId]);
         }
+    }
+
+    /// <summary>Gives up this worker's leases on runs (in a transaction, so on SQLite it waits its turn at the write gate).</summary>
+    private async Task ReleaseAsync(List<Guid> ids)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await db.Set<WorkflowRun>().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTime?)null), CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     /// <returns>Whether the run goes straight on to another step.</returns>
@@ -775,11 +842,18 @@ public sealed class AutomationEngine(
     /// or the end. A step that throws fails its run — unless in a batch, where the exception gives the batch up.
     /// </summary>
     private async Task<(bool GoOn, List<Action> AfterCommit)> ApplyStepAsync(
-        PishkhanDbContext db, WorkflowRun run, WorkflowDefinition definition, StepDefinition step, RecordSnapshot record, DateTime now, bool batch, CancellationToken ct, Sla.SlaSetup? slaSetup = null)
+        PishkhanDbContext db, WorkflowRun run, WorkflowDefinition definition, StepDefinition step, RecordSnapshot record, DateTime now, bool batch, CancellationToken ct, BatchScope? scope = null)
     {
-        var calendar = await CalendarAsync(null, record.Get("teamId") is string team ? Guid.Parse(team) : null, ct);
+        var teamId = record.Get("teamId") is string team ? Guid.Parse(team) : (Guid?)null;
+        ResolvedCalendar? calendar = null;
+        if (scope is null || !scope.Calendars.TryGetValue(teamId ?? Guid.Empty, out calendar))
+        {
+            calendar = await CalendarAsync(null, teamId, ct);
+            scope?.Calendars.Add(teamId ?? Guid.Empty, calendar);
+        }
+
         var model = AutomationTemplates.Model(record, ToInstant(now), calendar.Calendar.NextOpen(ToInstant(now)));
-        var context = new StepContext(db, run, step, record, now, calendar.Calendar, model) { SlaSetup = slaSetup };
+        var context = new StepContext(db, run, step, record, now, calendar.Calendar, model) { SlaSetup = scope?.SlaSetup, Cases = scope?.Cases };
         var watch = Stopwatch.StartNew();
         StepResult result;
         try
@@ -990,8 +1064,11 @@ public sealed class AutomationEngine(
         }
 
         // One conditional update for all of them (one commit, not one per row); a row another worker took meanwhile
-        // no longer meets the condition and is not returned.
+        // no longer meets the condition and is not returned. In a transaction of its own, so it takes its turn at the
+        // app's write gate (SqliteWriteGate) instead of meeting a busy database and sleeping in the driver's retries.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var update = db.Database.GetDbConnection().CreateCommand();
+        update.Transaction = transaction.GetDbTransaction();
         var names = candidates.Select((id, i) => $"@id{i}").ToList();
         update.CommandText = $"UPDATE \"{table}\" SET \"LeaseOwner\" = @owner, \"LeaseUntil\" = @until WHERE \"Id\" IN ({string.Join(", ", names)}) AND {free} RETURNING \"Id\"";
         Parameter(update, "owner", Owner);
@@ -1011,6 +1088,7 @@ public sealed class AutomationEngine(
             }
         }
 
+        await transaction.CommitAsync(ct);
         var mine = candidates.Where(claimed.Contains).ToList(); // in the order of the read (oldest first)
         return mine;
     }

@@ -33,6 +33,9 @@ public sealed record StepContext(PishkhanDbContext Db, WorkflowRun Run, StepDefi
     /// <summary>SLA policies and statuses already read in this unit of work (a batch of runs reads them once); read per step when null.</summary>
     public SlaSetup? SlaSetup { get; init; }
 
+    /// <summary>Cases already read, tracked with their status, in this unit of work (a batch reads its round's cases at once); read per step when absent.</summary>
+    public IReadOnlyDictionary<Guid, Case>? Cases { get; init; }
+
     /// <summary>Things to do after the commit (routing signals).</summary>
     public List<Action> AfterCommit { get; } = [];
 
@@ -68,7 +71,7 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
     }
 
     private static async Task<Case> CaseAsync(StepContext ctx, CancellationToken ct) =>
-        await ctx.Db.Cases.Include(c => c.Status).FirstAsync(c => c.Id == ctx.Record.Id, ct);
+        ctx.Cases?.GetValueOrDefault(ctx.Record.Id) ?? await ctx.Db.Cases.Include(c => c.Status).FirstAsync(c => c.Id == ctx.Record.Id, ct);
 
     private static void Touch(StepContext ctx, Case entity)
     {
@@ -110,7 +113,11 @@ public sealed class WorkflowSteps(CalendarResolver calendars, SlaEngine sla, Rou
         }
 
         Touch(ctx, entity);
-        await sla.ApplyAsync(ctx.Db, entity, ctx.Now, setup: ctx.SlaSetup, ct: ct);
+        if (SlaEngine.IsAffectedBy(field))
+        {
+            await sla.ApplyAsync(ctx.Db, entity, ctx.Now, setup: ctx.SlaSetup, ct: ct);
+        }
+
         return new StepResult.Done("ok", $"{field}: '{before}' → '{value}'");
     }
 

@@ -34,15 +34,27 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
         }
 
         context.ChangeTracker.DetectChanges();
-        var changed = context.ChangeTracker.Entries<Case>()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified)
-            .Select(e => e.Entity.Id)
-            .ToList();
-        // An answer to the case's satisfaction survey moves its CSAT in the roll-up.
-        changed.AddRange(context.ChangeTracker.Entries<Satisfaction.SatisfactionSurvey>()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified)
-            .Select(e => e.Entity.CaseId)
-            .Except(changed));
+        // Detected once: the walks below need not compare every tracked property again.
+        var auto = context.ChangeTracker.AutoDetectChangesEnabled;
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<Guid> changed;
+        try
+        {
+            changed = context.ChangeTracker.Entries<Case>()
+                .Where(e => e.State is EntityState.Added or EntityState.Modified)
+                .Select(e => e.Entity.Id)
+                .ToList();
+            // An answer to the case's satisfaction survey moves its CSAT in the roll-up.
+            changed.AddRange(context.ChangeTracker.Entries<Satisfaction.SatisfactionSurvey>()
+                .Where(e => e.State is EntityState.Added or EntityState.Modified)
+                .Select(e => e.Entity.CaseId)
+                .Except(changed));
+        }
+        finally
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+
         foreach (var id in changed)
         {
             context.Add(new ReportDirtyCase { CaseId = id });

@@ -105,6 +105,23 @@ public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesIntercepto
     {
         db.ChangeTracker.DetectChanges();
         var found = new List<(EntityEntry<Case>, CaseStatus?)>();
+        // Detected once: the walk below need not compare every tracked property again.
+        var auto = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            Collect(db, found);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+
+        return found;
+    }
+
+    private static void Collect(PishkhanDbContext db, List<(EntityEntry<Case>, CaseStatus?)> found)
+    {
         foreach (var entry in db.ChangeTracker.Entries<Case>())
         {
             var statusChanged = entry.State == EntityState.Added
@@ -118,8 +135,6 @@ public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesIntercepto
             var status = entry.Entity.Status is { } s && s.Id == statusId ? s : db.CaseStatuses.Local.FirstOrDefault(x => x.Id == statusId);
             found.Add((entry, status));
         }
-
-        return found;
     }
 
     private void Offer(PishkhanDbContext db, Case entity, SatisfactionSurvey? existing)

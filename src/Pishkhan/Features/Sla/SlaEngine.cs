@@ -96,6 +96,16 @@ public sealed class SlaEngine(CalendarResolver calendars)
     }
 
     /// <summary>
+    /// Whether changing this case field (named as automation names it) can change the case's SLA. The replay reads the
+    /// priority, the status and its history, the category, channel, product, team, account, contact and creation time,
+    /// and the messages; policies select on those too. The subject, description, tags and custom fields are read by no
+    /// policy and no target, so a change of only those leaves the SLA exactly as it was and need not replay it.
+    /// Anything else (a field added later included) counts as affecting it.
+    /// </summary>
+    public static bool IsAffectedBy(string caseField) =>
+        caseField is not ("subject" or "description" or "tags") && !caseField.StartsWith("customFields.", StringComparison.Ordinal);
+
+    /// <summary>
     /// Replays the case and writes the result into <paramref name="db"/> (not saved): instance rows, timers, and timeline
     /// events for what changed. Instances of a policy that no longer applies are cancelled; the chosen policy's instances
     /// are computed from the case's whole history, so a late switch gives the answer it would have had from the start.

@@ -77,15 +77,34 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        Features.Automation.AutomationOutbox.Capture(this, Clock.GetUtcNow().UtcDateTime);
-        AuditWriter.Capture(this, Actor, Clock.GetUtcNow().UtcDateTime);
+        CaptureChanges();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        Features.Automation.AutomationOutbox.Capture(this, Clock.GetUtcNow().UtcDateTime);
-        AuditWriter.Capture(this, Actor, Clock.GetUtcNow().UtcDateTime);
+        CaptureChanges();
         return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>
+    /// The outbox events and audit rows of the pending changes. Changes are detected once for both (each walk of the
+    /// change tracker would otherwise compare every tracked property again); they only read entries and add rows.
+    /// </summary>
+    private void CaptureChanges()
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        ChangeTracker.DetectChanges();
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            Features.Automation.AutomationOutbox.Capture(this, now);
+            AuditWriter.Capture(this, Actor, now);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
     }
 }
