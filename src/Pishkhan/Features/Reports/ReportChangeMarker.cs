@@ -38,6 +38,7 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
         var auto = context.ChangeTracker.AutoDetectChangesEnabled;
         context.ChangeTracker.AutoDetectChangesEnabled = false;
         List<Guid> changed;
+        var days = new HashSet<int>();
         try
         {
             changed = context.ChangeTracker.Entries<Case>()
@@ -49,6 +50,20 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
                 .Where(e => e.State is EntityState.Added or EntityState.Modified)
                 .Select(e => e.Entity.CaseId)
                 .Except(changed));
+
+            // An SLA instance that starts, finishes or moves changes the daily roll-up of the day it started (before and after).
+            foreach (var e in context.ChangeTracker.Entries<Sla.SlaInstance>())
+            {
+                if (e.State is EntityState.Added || (e.State is EntityState.Modified && (e.Property(i => i.State).IsModified || e.Property(i => i.StartedAt).IsModified)))
+                {
+                    days.UnionWith(ReportDays.DaysAround(e.Entity.StartedAt));
+                }
+
+                if (e.State is EntityState.Deleted || (e.State is EntityState.Modified && e.Property(i => i.StartedAt).IsModified))
+                {
+                    days.UnionWith(ReportDays.DaysAround(e.Property(i => i.StartedAt).OriginalValue));
+                }
+            }
         }
         finally
         {
@@ -58,21 +73,6 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
         foreach (var id in changed)
         {
             context.Add(new ReportDirtyCase { CaseId = id });
-        }
-
-        // An SLA instance that starts, finishes or moves changes the daily roll-up of the day it started (before and after).
-        var days = new HashSet<int>();
-        foreach (var e in context.ChangeTracker.Entries<Sla.SlaInstance>())
-        {
-            if (e.State is EntityState.Added || (e.State is EntityState.Modified && (e.Property(i => i.State).IsModified || e.Property(i => i.StartedAt).IsModified)))
-            {
-                days.UnionWith(ReportDays.DaysAround(e.Entity.StartedAt));
-            }
-
-            if (e.State is EntityState.Deleted || (e.State is EntityState.Modified && e.Property(i => i.StartedAt).IsModified))
-            {
-                days.UnionWith(ReportDays.DaysAround(e.Property(i => i.StartedAt).OriginalValue));
-            }
         }
 
         foreach (var day in days)
