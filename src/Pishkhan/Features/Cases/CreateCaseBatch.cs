@@ -49,6 +49,9 @@ public sealed class CreateCaseBatch(
         private readonly Dictionary<string, IdempotencyRecord> _earlier;
         private readonly CaseStatus? _defaultStatus;
         private readonly SlaSetup _setup;
+
+        /// <summary>The SLA policies and statuses, read once for the batch (for the SLA of the batch's other case changes too).</summary>
+        public SlaSetup SlaSetup => _setup;
         private readonly List<Guid> _created = [];
         private readonly Dictionary<Guid, string> _keyOf = [];
         private readonly List<Automation.RealtimeVerdict> _rejected = [];

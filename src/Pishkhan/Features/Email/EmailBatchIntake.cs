@@ -172,7 +172,7 @@ public sealed class EmailBatchIntake(IDbContextFactory<PishkhanDbContext> dbFact
         var (caseId, threading) = await EmailIntake.ThreadAsync(db, mailbox, mail, contactId, ct);
         if (caseId is { } existing && await EmailIntake.CaseForReplyAsync(db, mailbox, existing, ct) is { } open)
         {
-            return await intake.AppendAsync(db, mailbox, mail, open, contactId, threading, actor, intake.Now(), ct, stored)
+            return await intake.AppendAsync(db, mailbox, mail, open, contactId, threading, actor, intake.Now(), ct, stored, cases.SlaSetup)
                 ? new IntakeResult(IntakeOutcome.AddedToCase, existing, threading)
                 : new IntakeResult(IntakeOutcome.Duplicate, existing, threading);
         }
@@ -185,9 +185,9 @@ public sealed class EmailBatchIntake(IDbContextFactory<PishkhanDbContext> dbFact
 
         if (!replayed)
         {
+            // Saved with the message below: nothing in between reads the database, and the save writes the same audit
+            // rows, automation events and report marks as CreateCase's own save and the message's would.
             added.Add(entity.Id);
-            // Saved on its own first, as CreateCase saves it: the same audit rows and automation events.
-            await db.SaveChangesAsync(ct);
         }
 
         return await intake.FirstMessageAsync(db, mailbox, mail, entity, contactId, caseId, actor, intake.Now(), ct, stored)

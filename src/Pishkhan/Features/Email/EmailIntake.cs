@@ -200,7 +200,7 @@ public sealed class EmailIntake(
     /// already exists.
     /// </summary>
     internal async Task<bool> AppendAsync(PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, string threading, Actor actor, DateTime now, CancellationToken ct,
-        IReadOnlyList<(string Sha256, long Size)?>? stored = null)
+        IReadOnlyList<(string Sha256, long Size)?>? stored = null, SlaSetup? slaSetup = null)
     {
         if (entity.Status!.Category >= StatusCategory.Resolved)
         {
@@ -217,7 +217,7 @@ public sealed class EmailIntake(
         }
 
         // The customer's message restarts the next-response clock: the SLA engine reads it from the timeline.
-        await sla.ApplyAsync(db, entity, now, ct: ct);
+        await sla.ApplyAsync(db, entity, now, setup: slaSetup, ct: ct);
         await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
         await db.SaveChangesAsync(ct);
         return true;
@@ -288,7 +288,11 @@ public sealed class EmailIntake(
         }
 
         await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
-        await db.SaveChangesAsync(ct);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
         return true;
     }
 
