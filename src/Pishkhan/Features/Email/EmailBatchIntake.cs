@@ -88,7 +88,8 @@ public sealed class EmailBatchIntake(IDbContextFactory<PishkhanDbContext> dbFact
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var contacts = await ContactsAsync(db, transaction, fresh, ct);
+        // Every copy's sender: a later copy (of a message whose first copy is quarantined) may name another one.
+        var contacts = await ContactsAsync(db, transaction, mails.Where(m => !seen.ContainsKey(m.MessageId)).ToList(), ct);
         var cases = await caseBatch.StartAsync(db, actor, fresh.Select(EmailIntake.IdempotencyKeyOf).ToList(), ct);
 
         var handled = new List<BatchItemOutcome>(count);

@@ -87,8 +87,8 @@ public sealed class MailboxSync(
             if (through > 0)
             {
                 // Committed with the batch; the tracked copy follows without a save of its own.
-                mailbox.LastUid = chunk[through - 1].Id;
-                db.Entry(mailbox).Property(m => m.LastUid).IsModified = false;
+                var committed = db.Entry(mailbox).Property(m => m.LastUid);
+                committed.CurrentValue = committed.OriginalValue = chunk[through - 1].Id;
             }
 
             handled += through;
