@@ -24,7 +24,10 @@ public static class IntakeThroughput
         ["ClassifierWorker", "RoutingWorker", "KnowledgeSweeper", "ReportWorker", "NotificationMailerWorker", "SatisfactionMailerWorker"];
 
     /// <param name="quiet">Without the app's other background workers: the intake path's own cost.</param>
-    public static async Task RunAsync(int messages, int rounds, bool quiet)
+    /// <param name="oneByOne">Feed <see cref="EmailIntake.ProcessAsync"/> one message at a time (the path before batching)
+    /// instead of <see cref="EmailBatchIntake"/> in batches of <see cref="EmailBatchIntake.BatchSize"/>, as the IMAP worker does.</param>
+    /// <param name="dump">Afterwards, write every stored row with ids and instants replaced (<see cref="IntakeDump"/>), to compare the two paths.</param>
+    public static async Task RunAsync(int messages, int rounds, bool quiet, bool oneByOne = false, string? dump = null)
     {
         // PISHKHAN_BENCH_DIR puts the database elsewhere (e.g. /dev/shm, to see the cost without the disk's fsync).
         var directory = Path.Combine(Environment.GetEnvironmentVariable("PISHKHAN_BENCH_DIR") ?? Path.GetTempPath(), "pishkhan-email-bench", Guid.NewGuid().ToString("N"));
@@ -56,6 +59,7 @@ public static class IntakeThroughput
         var services = app.Services;
         var factory = services.GetRequiredService<IDbContextFactory<PishkhanDbContext>>();
         var intake = services.GetRequiredService<EmailIntake>();
+        var batches = services.GetRequiredService<EmailBatchIntake>();
         var mailbox = new Mailbox
         {
             Name = "Bench",
@@ -71,6 +75,7 @@ public static class IntakeThroughput
         }
 
         Console.WriteLine(quiet ? "Other background workers: off" : "Other background workers: on (as in production)");
+        Console.WriteLine(oneByOne ? "Intake: one message at a time" : $"Intake: batches of {EmailBatchIntake.BatchSize}");
         Console.WriteLine("| Round | Messages | New cases | Added to cases | Wall s | Messages/s | Process CPU s | Parse only, messages/s |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         for (var round = 0; round <= rounds; round++)
@@ -89,10 +94,29 @@ public static class IntakeThroughput
             var outcomes = new Dictionary<IntakeOutcome, int>();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            foreach (var raw in corpus)
+            if (oneByOne)
             {
-                var result = await intake.ProcessAsync(mailbox, raw);
-                outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
+                foreach (var raw in corpus)
+                {
+                    var result = await intake.ProcessAsync(mailbox, raw);
+                    outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
+                }
+            }
+            else
+            {
+                foreach (var chunk in corpus.Chunk(EmailBatchIntake.BatchSize))
+                {
+                    var batch = await batches.ProcessAsync(mailbox, chunk);
+                    if (batch.Failure is not null || batch.Handled.Any(h => h.Result is null))
+                    {
+                        throw new InvalidOperationException($"Batch failed: {batch.Failure?.ToString() ?? batch.Handled.First(h => h.Result is null).QuarantineError}");
+                    }
+
+                    foreach (var item in batch.Handled)
+                    {
+                        outcomes[item.Result!.Outcome] = outcomes.GetValueOrDefault(item.Result.Outcome) + 1;
+                    }
+                }
             }
 
             watch.Stop();
@@ -105,6 +129,14 @@ public static class IntakeThroughput
             var label = round == 0 ? "warm-up" : round.ToString(CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {label} | {count} | {outcomes.GetValueOrDefault(IntakeOutcome.NewCase)} | {outcomes.GetValueOrDefault(IntakeOutcome.AddedToCase)} | {watch.Elapsed.TotalSeconds:0.00} | {count / watch.Elapsed.TotalSeconds:0} | {cpu.TotalSeconds:0.00} | {count / parse.Elapsed.TotalSeconds:0} |"));
+        }
+
+        if (dump is not null)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            var lines = await IntakeDump.LinesAsync(db);
+            await File.WriteAllLinesAsync(dump, lines);
+            Console.WriteLine($"Dump: {lines.Count} rows in {dump}");
         }
     }
 }

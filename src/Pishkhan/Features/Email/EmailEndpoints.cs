@@ -22,6 +22,8 @@ public static class EmailEndpoints
         services.AddSingleton<GetMailboxes>();
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<EmailIntake>();
+        services.AddSingleton<Cases.CreateCaseBatch>();
+        services.AddSingleton<EmailBatchIntake>();
         services.AddSingleton<EmailBodies>();
         services.AddSingleton<MailboxSync>();
         services.AddSingleton<EmailSender>();

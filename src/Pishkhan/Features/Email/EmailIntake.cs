@@ -76,7 +76,13 @@ public sealed class EmailIntake(
         }
 
         var contactId = await ContactForAsync(mail, actor, ct);
-        var (caseId, threading) = await ThreadAsync(mailbox, mail, contactId, ct);
+        (Guid? CaseId, string Threading) thread;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            thread = await ThreadAsync(db, mailbox, mail, contactId, ct);
+        }
+
+        var (caseId, threading) = thread;
         if (caseId is { } existing)
         {
             var added = await AddToCaseAsync(mailbox, mail, existing, contactId, threading, actor, ct);
@@ -103,8 +109,7 @@ public sealed class EmailIntake(
                 }
             }
 
-            var name = string.IsNullOrWhiteSpace(mail.FromName) ? mail.FromAddress : mail.FromName;
-            var created = await saveContact.CreateAsync(new ContactRequest(name.Length > 200 ? name[..200] : name, Emails: [mail.FromAddress]), actor, ct);
+            var created = await saveContact.CreateAsync(new ContactRequest(ContactNameOf(mail), Emails: [mail.FromAddress]), actor, ct);
             if (created is Outcome<ContactDto>.Ok ok)
             {
                 return ok.Value.Id;
@@ -118,10 +123,16 @@ public sealed class EmailIntake(
         }
     }
 
-    /// <summary>Our Message-ID in In-Reply-To / References, then the subject's case token, then Outlook's Thread-Index.</summary>
-    private async Task<(Guid? CaseId, string Threading)> ThreadAsync(Mailbox mailbox, InboundMail mail, Guid contactId, CancellationToken ct)
+    /// <summary>The name a new contact gets: the sender's display name, else the address.</summary>
+    internal static string ContactNameOf(InboundMail mail)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var name = string.IsNullOrWhiteSpace(mail.FromName) ? mail.FromAddress : mail.FromName;
+        return name.Length > 200 ? name[..200] : name;
+    }
+
+    /// <summary>Our Message-ID in In-Reply-To / References, then the subject's case token, then Outlook's Thread-Index.</summary>
+    internal static async Task<(Guid? CaseId, string Threading)> ThreadAsync(PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Guid contactId, CancellationToken ct)
+    {
         var cases = mailbox.ThreadAcrossContacts ? db.Cases.AsNoTracking() : db.Cases.AsNoTracking().Where(c => c.ContactId == contactId);
         if (mail.InReplyTo.Count > 0)
         {
@@ -159,47 +170,62 @@ public sealed class EmailIntake(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Actor = actor;
         await db.Database.OpenConnectionAsync(ct);
-        var entity = await db.Cases.Include(c => c.Status).FirstAsync(c => c.Id == caseId, ct);
-        var category = entity.Status!.Category;
-        if (category == StatusCategory.Closed && mailbox.ClosedCaseReply == ClosedCaseReply.NewLinkedCase)
+        var entity = await CaseForReplyAsync(db, mailbox, caseId, ct);
+        if (entity is null)
         {
             return null;
         }
 
-        var now = Now();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (category >= StatusCategory.Resolved)
-        {
-            // The customer wrote again: the case is open again (a resolved one always, a closed one per mailbox setting).
-            await UpdateCase.ReopenForCustomerAsync(db, entity, actor.Name, null, now, ct);
-        }
-
-        var entry = await AddMessageAsync(db, mailbox, mail, entity, contactId, threading, now, ct);
-        entity.UpdatedAt = now;
-        entity.Version++;
-        if (!await SaveDedupedAsync(db, ct))
+        if (!await AppendAsync(db, mailbox, mail, entity, contactId, threading, actor, Now(), ct))
         {
             await transaction.RollbackAsync(ct);
             return new IntakeResult(IntakeOutcome.Duplicate, caseId, threading);
         }
 
+        await transaction.CommitAsync(ct);
+        return new IntakeResult(IntakeOutcome.AddedToCase, caseId, threading);
+    }
+
+    /// <summary>The threaded case, tracked with its status; null when it is closed and the mailbox opens a linked new case instead.</summary>
+    internal static async Task<Case?> CaseForReplyAsync(PishkhanDbContext db, Mailbox mailbox, Guid caseId, CancellationToken ct)
+    {
+        var entity = await db.Cases.Include(c => c.Status).FirstAsync(c => c.Id == caseId, ct);
+        return entity.Status!.Category == StatusCategory.Closed && mailbox.ClosedCaseReply == ClosedCaseReply.NewLinkedCase ? null : entity;
+    }
+
+    /// <summary>
+    /// The message on an existing case, in the caller's transaction: reopens a resolved or closed case, adds the
+    /// message, applies the SLA and the out-of-hours answer, and saves. False (nothing saved) when the Message-ID row
+    /// already exists.
+    /// </summary>
+    internal async Task<bool> AppendAsync(PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, string threading, Actor actor, DateTime now, CancellationToken ct,
+        IReadOnlyList<(string Sha256, long Size)?>? stored = null, SlaSetup? slaSetup = null)
+    {
+        if (entity.Status!.Category >= StatusCategory.Resolved)
+        {
+            // The customer wrote again: the case is open again (a resolved one always, a closed one per mailbox setting).
+            await UpdateCase.ReopenForCustomerAsync(db, entity, actor.Name, null, now, ct);
+        }
+
+        await AddMessageAsync(db, mailbox, mail, entity, contactId, threading, now, ct, stored);
+        entity.UpdatedAt = now;
+        entity.Version++;
+        if (!await SaveDedupedAsync(db, ct))
+        {
+            return false;
+        }
+
         // The customer's message restarts the next-response clock: the SLA engine reads it from the timeline.
-        await sla.ApplyAsync(db, entity, now, ct: ct);
+        await sla.ApplyAsync(db, entity, now, setup: slaSetup, ct: ct);
         await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        _ = entry;
-        return new IntakeResult(IntakeOutcome.AddedToCase, caseId, threading);
+        return true;
     }
 
     private async Task<IntakeResult> NewCaseAsync(Mailbox mailbox, InboundMail mail, Guid contactId, Guid? closedCaseId, Actor actor, CancellationToken ct)
     {
-        var subject = string.IsNullOrWhiteSpace(mail.Subject) ? "(no subject)" : mail.Subject;
-        subject = subject.Length > CaseRules.SubjectMaxLength ? subject[..CaseRules.SubjectMaxLength] : subject;
-        var description = mail.VisibleText.Length > CaseRules.DescriptionMaxLength ? mail.VisibleText[..CaseRules.DescriptionMaxLength] : mail.VisibleText;
-        // The idempotency key makes the creation itself exactly-once: a crash after it and a refetch find the same case.
-        var key = $"email:{InboundParser.Hash(mail.MessageId)}";
-        var created = await createCase.HandleAsync(new CreateCaseRequest(subject, description, contactId, Channel: "email"), actor, key, ct);
+        var created = await createCase.HandleAsync(CaseRequestOf(mail, contactId), actor, IdempotencyKeyOf(mail), ct);
         if (created is not Outcome<CaseDto>.Ok ok)
         {
             throw new UnprocessableEmailException($"The case could not be created: {Describe(created)}");
@@ -211,7 +237,36 @@ public sealed class EmailIntake(
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var entity = await db.Cases.FirstAsync(c => c.Id == caseId, ct);
-        var now = Now();
+        if (!await FirstMessageAsync(db, mailbox, mail, entity, contactId, closedCaseId, actor, Now(), ct))
+        {
+            await transaction.RollbackAsync(ct);
+            return new IntakeResult(IntakeOutcome.Duplicate, caseId, "new");
+        }
+
+        await transaction.CommitAsync(ct);
+        return new IntakeResult(IntakeOutcome.NewCase, caseId, closedCaseId is null ? "new" : "linked-to-closed");
+    }
+
+    /// <summary>The case a message opens: subject (or "(no subject)") and visible text, cut to the case's limits.</summary>
+    internal static CreateCaseRequest CaseRequestOf(InboundMail mail, Guid contactId)
+    {
+        var subject = string.IsNullOrWhiteSpace(mail.Subject) ? "(no subject)" : mail.Subject;
+        subject = subject.Length > CaseRules.SubjectMaxLength ? subject[..CaseRules.SubjectMaxLength] : subject;
+        var description = mail.VisibleText.Length > CaseRules.DescriptionMaxLength ? mail.VisibleText[..CaseRules.DescriptionMaxLength] : mail.VisibleText;
+        return new CreateCaseRequest(subject, description, contactId, Channel: "email");
+    }
+
+    /// <summary>The idempotency key makes the creation itself exactly-once: a crash after it and a refetch find the same case.</summary>
+    internal static string IdempotencyKeyOf(InboundMail mail) => $"email:{InboundParser.Hash(mail.MessageId)}";
+
+    /// <summary>
+    /// The message on the case it opened, in the caller's transaction: the "linked" entry for a reply to a closed case,
+    /// the message, the out-of-hours answer, saved. False (nothing saved) when the Message-ID row already exists.
+    /// </summary>
+    internal async Task<bool> FirstMessageAsync(PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, Guid? closedCaseId, Actor actor, DateTime now, CancellationToken ct,
+        IReadOnlyList<(string Sha256, long Size)?>? stored = null)
+    {
+        var caseId = entity.Id;
         if (closedCaseId is { } closed)
         {
             var number = await db.Cases.Where(c => c.Id == closed).Select(c => c.Number).FirstAsync(ct);
@@ -226,23 +281,48 @@ public sealed class EmailIntake(
             });
         }
 
-        await AddMessageAsync(db, mailbox, mail, entity, contactId, closedCaseId is null ? "new" : "linked-to-closed", entity.CreatedAt, ct);
+        await AddMessageAsync(db, mailbox, mail, entity, contactId, closedCaseId is null ? "new" : "linked-to-closed", entity.CreatedAt, ct, stored);
         if (!await SaveDedupedAsync(db, ct))
         {
-            await transaction.RollbackAsync(ct);
-            return new IntakeResult(IntakeOutcome.Duplicate, caseId, "new");
+            return false;
         }
 
         await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new IntakeResult(IntakeOutcome.NewCase, caseId, closedCaseId is null ? "new" : "linked-to-closed");
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        return true;
+    }
+
+    /// <summary>Stores a message's files (content-addressed, so storing one twice is harmless); null for a file over the size limit.</summary>
+    internal async Task<IReadOnlyList<(string Sha256, long Size)?>> StoreFilesAsync(InboundMail mail, CancellationToken ct)
+    {
+        var stored = new List<(string Sha256, long Size)?>(mail.Files.Count);
+        foreach (var file in mail.Files)
+        {
+            try
+            {
+                using var content = new MemoryStream(file.Content, writable: false);
+                stored.Add(await store.SaveAsync(content, options.Value.MaxAttachmentBytes, ct));
+            }
+            catch (FileTooLargeException)
+            {
+                stored.Add(null);
+            }
+        }
+
+        return stored;
     }
 
     /// <summary>The inbound timeline entry, its files and the Message-ID row (not saved).</summary>
+    /// <param name="stored">The message's files as <see cref="StoreFilesAsync"/> stored them; stored here when not given.</param>
     private async Task<TimelineEntry> AddMessageAsync(
-        PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, string threading, DateTime at, CancellationToken ct)
+        PishkhanDbContext db, Mailbox mailbox, InboundMail mail, Case entity, Guid contactId, string threading, DateTime at, CancellationToken ct,
+        IReadOnlyList<(string Sha256, long Size)?>? stored = null)
     {
+        stored ??= await StoreFilesAsync(mail, ct);
         var body = mail.VisibleText;
         var entry = new TimelineEntry
         {
@@ -256,12 +336,12 @@ public sealed class EmailIntake(
         };
         var skipped = new List<string>();
         var inline = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in mail.Files)
+        for (var i = 0; i < mail.Files.Count; i++)
         {
-            try
+            var file = mail.Files[i];
+            if (stored[i] is { } saved)
             {
-                using var content = new MemoryStream(file.Content, writable: false);
-                var (sha, size) = await store.SaveAsync(content, options.Value.MaxAttachmentBytes, ct);
+                var (sha, size) = saved;
                 var attachment = new Attachment
                 {
                     CaseId = entity.Id,
@@ -277,9 +357,9 @@ public sealed class EmailIntake(
                     inline.TryAdd(contentId, attachment.Id);
                 }
             }
-            catch (FileTooLargeException e)
+            else
             {
-                skipped.Add($"[{file.FileName}: not stored, larger than {e.MaxBytes} bytes]");
+                skipped.Add($"[{file.FileName}: not stored, larger than {options.Value.MaxAttachmentBytes} bytes]");
             }
         }
 
@@ -324,7 +404,7 @@ public sealed class EmailIntake(
     }
 
     /// <summary>Saves; false when the Message-ID row already exists (the same message, handled concurrently).</summary>
-    private static async Task<bool> SaveDedupedAsync(PishkhanDbContext db, CancellationToken ct)
+    internal static async Task<bool> SaveDedupedAsync(PishkhanDbContext db, CancellationToken ct)
     {
         try
         {
@@ -380,7 +460,7 @@ public sealed class EmailIntake(
     internal static string ReplySubject(string subject) =>
         subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? subject : $"Re: {subject}";
 
-    private DateTime Now()
+    internal DateTime Now()
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return now.AddTicks(-(now.Ticks % 10));
@@ -388,7 +468,7 @@ public sealed class EmailIntake(
 
     private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;
 
-    private static string Describe<T>(Outcome<T> outcome) => outcome switch
+    internal static string Describe<T>(Outcome<T> outcome) => outcome switch
     {
         Outcome<T>.Invalid invalid => string.Join("; ", invalid.Errors.SelectMany(e => e.Value)),
         Outcome<T>.Conflict conflict => conflict.Detail,

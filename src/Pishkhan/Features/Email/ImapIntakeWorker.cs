@@ -9,12 +9,13 @@ using Pishkhan.Platform.Data;
 namespace Pishkhan.Features.Email;
 
 /// <summary>
-/// Reads each active mailbox's folder from its UID checkpoint: every message is handled by <see cref="EmailIntake"/>
-/// (or quarantined), then the checkpoint moves past it. A changed UIDVALIDITY starts over from the first message;
-/// deduplication by Message-ID makes that harmless.
+/// Reads each active mailbox's folder from its UID checkpoint, in batches of up to <see cref="EmailBatchIntake.BatchSize"/>
+/// messages: each batch is handled by <see cref="EmailBatchIntake"/> (unparseable messages quarantined) and the
+/// checkpoint moves past it in the same transaction, so it never passes a message that was not committed. A changed
+/// UIDVALIDITY starts over from the first message; deduplication by Message-ID makes that harmless.
 /// </summary>
 public sealed class MailboxSync(
-    IDbContextFactory<PishkhanDbContext> dbFactory, EmailIntake intake, TimeProvider clock, ILogger<MailboxSync> logger)
+    IDbContextFactory<PishkhanDbContext> dbFactory, EmailBatchIntake intake, TimeProvider clock, ILogger<MailboxSync> logger)
 {
     private const int AttemptsBeforeQuarantine = 3;
     private readonly ConcurrentDictionary<(Guid, long), int> _failures = new();
@@ -40,39 +41,61 @@ public sealed class MailboxSync(
         var uids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)Math.Min(mailbox.LastUid + 1, uint.MaxValue)), UniqueId.MaxValue)), ct))
             .Where(u => u.Id > mailbox.LastUid).OrderBy(u => u.Id).ToList();
         var handled = 0;
-        foreach (var uid in uids)
+        while (handled < uids.Count)
         {
-            byte[] raw;
-            using (var buffer = new MemoryStream())
+            var chunk = uids.Skip(handled).Take(EmailBatchIntake.BatchSize).ToList();
+            var raws = new List<byte[]>(chunk.Count);
+            foreach (var uid in chunk)
             {
+                using var buffer = new MemoryStream();
                 using var stream = await folder.GetStreamAsync(uid, ct);
                 await stream.CopyToAsync(buffer, ct);
-                raw = buffer.ToArray();
+                raws.Add(buffer.ToArray());
             }
 
-            try
+            var through = 0;
+            var outcome = await intake.ProcessAsync(mailbox, raws, async (tx, done, c) =>
             {
-                await intake.ProcessAsync(mailbox, raw, ct: ct);
-            }
-            catch (UnprocessableEmailException e)
-            {
-                await QuarantineAsync(db, mailbox, uid.Id, e.Message, raw, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A poison message must not hold the mailbox forever; a passing fault (database down) must not quarantine.
-                var count = _failures.AddOrUpdate((mailbox.Id, uid.Id), 1, (_, n) => n + 1);
-                if (count < AttemptsBeforeQuarantine)
+                for (var i = 0; i < done.Handled.Count; i++)
                 {
-                    throw;
+                    if (done.Handled[i].QuarantineError is { } error)
+                    {
+                        await QuarantineAsync(tx, mailbox, chunk[i].Id, error, raws[i], c);
+                    }
                 }
 
-                await QuarantineAsync(db, mailbox, uid.Id, $"{e.GetType().Name}: {e.Message}", raw, ct);
+                through = done.Handled.Count;
+                if (done.Failure is { } e && through < chunk.Count)
+                {
+                    // A poison message must not hold the mailbox forever; a passing fault (database down) must not quarantine.
+                    var count = _failures.AddOrUpdate((mailbox.Id, chunk[through].Id), 1, (_, n) => n + 1);
+                    if (count >= AttemptsBeforeQuarantine)
+                    {
+                        await QuarantineAsync(tx, mailbox, chunk[through].Id, $"{e.GetType().Name}: {e.Message}", raws[through], c);
+                        through++;
+                    }
+                }
+
+                if (through > 0)
+                {
+                    var checkpoint = (long)chunk[through - 1].Id;
+                    await tx.SaveChangesAsync(c);
+                    await tx.Set<Mailbox>().Where(m => m.Id == mailbox.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastUid, checkpoint), c);
+                }
+            }, ct);
+
+            if (through > 0)
+            {
+                // Committed with the batch; the tracked copy follows without a save of its own.
+                var committed = db.Entry(mailbox).Property(m => m.LastUid);
+                committed.CurrentValue = committed.OriginalValue = chunk[through - 1].Id;
             }
 
-            mailbox.LastUid = uid.Id;
-            await db.SaveChangesAsync(ct);
-            handled++;
+            handled += through;
+            if (through < chunk.Count && outcome.Failure is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
         }
 
         return handled;
