@@ -24,6 +24,9 @@ public static class RecalcBench
             var name = $"recalc-{cases}";
             await SlaData.CloneAsync(SlaData.RecalcTemplate(cases), name);
             using var services = SlaData.Services(name);
+
+            // A template made before a later migration (an index, say) gets it here, outside the timed part.
+            await DatabaseSetup.MigrateAsync(services);
             var factory = services.GetRequiredService<IDbContextFactory<PishkhanDbContext>>();
 
             // Warm the code paths (EF model, query compilation, the calendar) the way a running app has them warm.
@@ -56,6 +59,16 @@ public static class RecalcBench
             var processed = await recalculations.RunPendingAsync();
             clock.Stop();
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+
+            // The background service asks every 2 s whether a calendar changed under open instances: time that question now that nothing is stale.
+            var detect = Stopwatch.StartNew();
+            var found = 0;
+            for (var tick = 0; tick < 20; tick++)
+            {
+                found += await recalculations.DetectCalendarChangesAsync();
+            }
+
+            Console.WriteLine($"Calendar change detection with nothing stale: {SlaData.Format(detect.Elapsed.TotalMilliseconds / 20)} ms a tick (mean of 20), {found} job(s) queued");
 
             await using (var db = await factory.CreateDbContextAsync())
             {

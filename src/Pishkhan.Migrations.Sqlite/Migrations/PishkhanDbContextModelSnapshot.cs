@@ -2426,11 +2426,15 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
 
                     b.HasIndex("BreachedAt");
 
-                    b.HasIndex("CalendarId", "IsOpen");
+                    b.HasIndex("CalendarId", "CalendarVersion")
+                        .HasDatabaseName("IX_SlaInstances_Open_CalendarId_CalendarVersion")
+                        .HasFilter("\"IsOpen\"");
 
                     b.HasIndex("IsOpen", "DueAt");
 
-                    b.HasIndex("PolicyId", "IsOpen");
+                    b.HasIndex("PolicyId", "CalendarId")
+                        .HasDatabaseName("IX_SlaInstances_Open_PolicyId_CalendarId")
+                        .HasFilter("\"IsOpen\"");
 
                     b.HasIndex("State", "StartedAt");
 

@@ -18,8 +18,15 @@ public sealed class SlaApp : IDisposable
     public static readonly IReadOnlyDictionary<string, string> ManualSla = new Dictionary<string, string> { ["Pishkhan:Sla:Background"] = "false" };
 
     public SlaApp()
+        : this(null)
     {
-        App = new PishkhanAppFactory(seedDemo: false, Clock, ManualSla);
+    }
+
+    /// <param name="settings">More settings besides the manual SLA background.</param>
+    /// <remarks>Internal: a class fixture may have only one public constructor.</remarks>
+    internal SlaApp(IReadOnlyDictionary<string, string>? settings)
+    {
+        App = new PishkhanAppFactory(seedDemo: false, Clock, settings is null ? ManualSla : ManualSla.Concat(settings).ToDictionary());
     }
 
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));

@@ -10,6 +10,9 @@ public sealed class SlaOptions
 
     /// <summary>How often calendar edits are looked for and recalculation jobs are run.</summary>
     public int RecalculationIntervalMs { get; set; } = 2000;
+
+    /// <summary>Cases per recalculation batch (one transaction each); tests make it small to run many batches.</summary>
+    public int RecalculationBatchSize { get; set; } = SlaRecalculations.BatchSize;
 }
 
 /// <summary>Drives <see cref="SlaSweeper"/> and <see cref="SlaRecalculations"/> on the injected clock.</summary>

@@ -128,28 +128,42 @@ public sealed class SlaEngine(CalendarResolver calendars)
         timers.AddRange(db.ChangeTracker.Entries<SlaTimer>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == entity.Id && !timers.Contains(e.Entity)).Select(e => e.Entity));
         timers.RemoveAll(t => db.Entry(t).State == EntityState.Deleted);
         var computation = await ComputeAsync(db, entity, now, rows, setup, ct);
-        Write(db, entity, now, recalculation, rows, timers, computation);
+        var writes = new SlaWrites();
+        Write(writes, entity, now, recalculation, rows, timers, computation);
+        db.AddRange(writes.AddedInstances);
+        db.AddRange(writes.AddedTimers);
+        foreach (var timer in writes.RemovedTimers)
+        {
+            db.Remove(timer);
+        }
+
+        db.TimelineEntries.AddRange(writes.Events);
         return computation;
     }
 
     /// <summary>
-    /// <see cref="ApplyAsync"/> for many unchanged cases in one unit of work (the recalculation job): their instances,
-    /// timers, status changes and messages are read with one query each for the whole batch, the facts policies need with
-    /// one query per kind, and each calendar is resolved once — then every case is replayed and written exactly as
-    /// <see cref="ApplyAsync"/> would. The cases need not be tracked: nothing on them changes.
+    /// <see cref="ApplyAsync"/> for many unchanged cases (the recalculation job), without change tracking: their instances,
+    /// timers, status changes and messages are read with one query each for the whole batch (only the columns the
+    /// replay needs), the facts policies need with one query per kind, and each calendar is resolved once — then every
+    /// case is replayed exactly as <see cref="ApplyAsync"/> would, and what it changed is returned for
+    /// <see cref="SlaBatchWriter"/> to store. Nothing is written here.
     /// </summary>
-    public async Task ApplyBatchAsync(
+    /// <param name="cases">The cases (only the fields the replay reads need be set); nothing on them changes.</param>
+    public async Task<SlaBatchChanges> ReplayBatchAsync(
         PishkhanDbContext db, IReadOnlyList<Case> cases, DateTime now, string? recalculation, SlaSetup setup, CancellationToken ct = default)
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var changes = new SlaBatchChanges(now);
         if (cases.Count == 0)
         {
-            return;
+            return changes;
         }
 
         var ids = cases.Select(c => c.Id).ToList();
-        var rows = (await db.Set<SlaInstance>().Where(i => ids.Contains(i.CaseId)).ToListAsync(ct)).ToLookup(i => i.CaseId);
-        var timers = (await db.Set<SlaTimer>().Where(t => ids.Contains(t.CaseId)).ToListAsync(ct)).ToLookup(t => t.CaseId);
+        var rows = (await db.Set<SlaInstance>().AsNoTracking().Where(i => ids.Contains(i.CaseId)).ToListAsync(ct)).ToLookup(i => i.CaseId);
+        var timers = (await db.Set<SlaTimer>().AsNoTracking().Where(t => ids.Contains(t.CaseId))
+            .Select(t => new SlaTimer { Id = t.Id, InstanceId = t.InstanceId, CaseId = t.CaseId, Level = t.Level, DueAt = t.DueAt, FiredAt = t.FiredAt })
+            .ToListAsync(ct)).ToLookup(t => t.CaseId);
         var statusChanges = (await db.AuditEntries.AsNoTracking()
             .Where(a => a.EntityType == nameof(Case) && ids.Contains(a.EntityId) && a.Field == "statusId")
             .Select(a => new { a.EntityId, a.At, a.Id, a.OldValue, a.NewValue }).ToListAsync(ct))
@@ -178,15 +192,18 @@ public sealed class SlaEngine(CalendarResolver calendars)
 
             var history = History(entity, setup.Statuses, entity.StatusId, now, [.. statusChanges[entity.Id]], [.. messages[entity.Id]]);
             var caseRows = rows[entity.Id].ToList();
+            var caseTimers = timers[entity.Id].ToList();
+            changes.Read(caseRows, caseTimers);
             var computation = Compute(entity, now, caseRows, setup, selection, calendar, history);
-            Write(db, entity, now, recalculation, caseRows, timers[entity.Id].ToList(), computation);
+            Write(changes.Writes, entity, now, recalculation, caseRows, caseTimers, computation);
         }
+
+        return changes;
     }
 
     /// <summary>Writes one replay's result into <paramref name="db"/>: instance rows, timers, and timeline events for what changed.</summary>
-    private static void Write(PishkhanDbContext db, Case entity, DateTime now, string? recalculation, List<SlaInstance> rows, List<SlaTimer> timers, SlaComputation computation)
+    private static void Write(SlaWrites db, Case entity, DateTime now, string? recalculation, List<SlaInstance> rows, List<SlaTimer> timers, SlaComputation computation)
     {
-        var set = db.Set<SlaInstance>();
         var policy = computation.Selection.Policy;
         var kept = new HashSet<Guid>();
         foreach (var (target, result) in computation.Instances)
@@ -196,7 +213,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
             if (row is null)
             {
                 row = new SlaInstance { CaseId = entity.Id, PolicyId = policy!.Id, Metric = result.Metric, Cycle = result.Cycle, AppliedAt = now };
-                set.Add(row);
+                db.AddedInstances.Add(row);
                 rows.Add(row);
             }
 
@@ -266,11 +283,10 @@ public sealed class SlaEngine(CalendarResolver calendars)
         {
             db.Remove(timer);
         }
-
     }
 
     /// <summary>Every level not yet fired gets a timer at the instant it is (or was) reached; a level with no due instant now (paused, fulfilled) has none.</summary>
-    private static void SyncTimers(PishkhanDbContext db, List<SlaTimer> timers, SlaInstance row, SlaInstanceResult result, Guid caseId)
+    private static void SyncTimers(SlaWrites db, List<SlaTimer> timers, SlaInstance row, SlaInstanceResult result, Guid caseId)
     {
         foreach (var level in result.Levels)
         {
@@ -287,7 +303,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
                 if (timer is null)
                 {
                     timer = new SlaTimer { InstanceId = row.Id, CaseId = caseId, Level = level.Key, DueAt = ToDateTime(at) };
-                    db.Set<SlaTimer>().Add(timer);
+                    db.AddedTimers.Add(timer);
                     timers.Add(timer);
                 }
                 else if (timer.DueAt != ToDateTime(at))
@@ -304,7 +320,13 @@ public sealed class SlaEngine(CalendarResolver calendars)
     }
 
     internal static void Timeline(PishkhanDbContext db, Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
-        db.TimelineEntries.Add(new TimelineEntry
+        db.TimelineEntries.Add(Event(caseId, metric, cycle, kind, body, now));
+
+    private static void Timeline(SlaWrites db, Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
+        db.Events.Add(Event(caseId, metric, cycle, kind, body, now));
+
+    private static TimelineEntry Event(Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
+        new()
         {
             CaseId = caseId,
             Kind = TimelineKind.Event,
@@ -314,7 +336,7 @@ public sealed class SlaEngine(CalendarResolver calendars)
             Body = body,
             AuthorName = AuthorName,
             CreatedAt = now,
-        });
+        };
 
     internal static string MetricKey(SlaMetric metric, int cycle)
     {

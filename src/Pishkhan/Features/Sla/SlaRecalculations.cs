@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Pishkhan.Features.Cases;
 using Pishkhan.Features.Identity;
 using Pishkhan.Platform.Data;
 
@@ -20,9 +22,11 @@ public sealed record SlaRecalculationDto(
 /// Calendar edits are noticed by comparing each open instance's calendar version with the calendar's, so an edit saved
 /// on any node (or by any code path) is picked up without the calendar code knowing about SLAs.
 /// </summary>
-public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine engine, TimeProvider clock, ILogger<SlaRecalculations> logger)
+public sealed class SlaRecalculations(
+    IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine engine, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaRecalculations> logger)
 {
-    public const int BatchSize = 500;
+    /// <summary>Cases per batch (one transaction): larger batches mean fewer commits, smaller ones a shorter hold on SQLite's single writer.</summary>
+    public const int BatchSize = 1000;
 
     private static readonly Actor SlaActor = Actor.System with { Name = SlaEngine.AuthorName };
 
@@ -62,10 +66,16 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
             return 0; // a job over every open case is already queued
         }
 
+        // Each question is asked as a few range probes on the partial indexes over open instances (calendar, version) and
+        // (policy, calendar), so a tick with nothing stale reads a handful of index pages however many instances are open.
+        var open = db.Set<SlaInstance>().Where(i => i.IsOpen);
         foreach (var calendar in await db.Calendars.AsNoTracking().Select(c => new { c.Id, c.Name, c.Version }).ToListAsync(ct))
         {
+            var onCalendar = open.Where(i => i.CalendarId == calendar.Id);
             if (!pending.Any(j => j.CalendarId == calendar.Id)
-                && await db.Set<SlaInstance>().AnyAsync(i => i.IsOpen && i.CalendarId == calendar.Id && i.CalendarVersion != calendar.Version, ct))
+                && (await onCalendar.AnyAsync(i => i.CalendarVersion < calendar.Version, ct)
+                    || await onCalendar.AnyAsync(i => i.CalendarVersion > calendar.Version, ct)
+                    || await onCalendar.AnyAsync(i => i.CalendarVersion == null, ct)))
             {
                 Enqueue(db, $"calendar '{calendar.Name}' changed (version {calendar.Version})", calendar.Id, null, now);
                 queued++;
@@ -74,8 +84,7 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
 
         var defaultId = await db.Calendars.Where(c => c.IsDefault).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
         var followers = await db.Set<SlaPolicy>().Where(p => p.CalendarId == null && !p.Is24x7).Select(p => p.Id).ToListAsync(ct);
-        if (defaultId is { } d && followers.Count > 0
-            && await db.Set<SlaInstance>().AnyAsync(i => i.IsOpen && followers.Contains(i.PolicyId) && i.CalendarId != d, ct))
+        if (defaultId is { } d && await AnyOffCalendarAsync(open, followers, d, ct))
         {
             Enqueue(db, "the default calendar changed", null, null, now);
             queued++;
@@ -83,6 +92,23 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
 
         await db.SaveChangesAsync(ct);
         return queued;
+    }
+
+    /// <summary>True when an open instance of one of <paramref name="policies"/> ran on a calendar other than <paramref name="calendarId"/> (or on none).</summary>
+    private static async Task<bool> AnyOffCalendarAsync(IQueryable<SlaInstance> open, List<Guid> policies, Guid calendarId, CancellationToken ct)
+    {
+        foreach (var policyId in policies)
+        {
+            var ofPolicy = open.Where(i => i.PolicyId == policyId);
+            if (await ofPolicy.AnyAsync(i => i.CalendarId == null, ct)
+                || await ofPolicy.AnyAsync(i => i.CalendarId!.Value.CompareTo(calendarId) < 0, ct)
+                || await ofPolicy.AnyAsync(i => i.CalendarId!.Value.CompareTo(calendarId) > 0, ct))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs queued jobs (oldest first) to the end; returns how many cases were recalculated.</summary>
@@ -126,8 +152,10 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
     {
         // The cases still to do, read once (in id order, after the job's cursor) instead of once per batch.
         List<Guid> targets;
+        bool postgres;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            postgres = db.IsPostgres;
             var job = await db.Set<SlaRecalculation>().AsNoTracking().FirstAsync(j => j.Id == jobId, ct);
             var query = Targets(db, job);
             if (job.LastCaseId is { } last)
@@ -136,33 +164,133 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
             }
 
             targets = await query.OrderBy(id => id).ToListAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.Set<SlaRecalculation>().Where(j => j.Id == jobId && j.Status == RecalculationStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, RecalculationStatus.Running).SetProperty(j => j.StartedAt, now).SetProperty(j => j.Total, targets.Count), ct);
         }
 
-        var processed = 0;
-        for (var start = 0; !ct.IsCancellationRequested; start += BatchSize)
+        var batches = targets.Chunk(Math.Max(1, options.Value.RecalculationBatchSize)).ToList();
+        if (batches.Count == 0)
         {
-            var batch = targets.GetRange(start, Math.Min(BatchSize, targets.Count - start));
-            var done = await RunBatchOrRetryAsync(jobId, batch, targets.Count, start + batch.Count >= targets.Count, ct);
-            processed += batch.Count;
-            if (done)
-            {
-                break;
-            }
+            batches.Add([]);
+        }
+
+        return postgres && batches.Count > 1 ? await RunInParallelAsync(jobId, batches, ct) : await RunInOrderAsync(jobId, batches, ct);
+    }
+
+    /// <summary>One batch after the other, each committing the job's cursor with its rows (SQLite has one writer at a time anyway).</summary>
+    private async Task<int> RunInOrderAsync(Guid jobId, List<Guid[]> batches, CancellationToken ct)
+    {
+        var processed = 0;
+        for (var i = 0; i < batches.Count && !ct.IsCancellationRequested; i++)
+        {
+            var last = i == batches.Count - 1;
+            await RunBatchOrRetryAsync(jobId, batches[i], batches[i].Length > 0 ? batches[i][^1] : null, last, ct);
+            processed += batches[i].Length;
         }
 
         return processed;
     }
 
-    /// <summary>A batch that lost a race with a case edit or the sweeper on the same case rolled back whole; it is replayed again.</summary>
-    private async Task<bool> RunBatchOrRetryAsync(Guid jobId, List<Guid> batch, int total, bool last, CancellationToken ct)
+    /// <summary>
+    /// PostgreSQL: up to <see cref="Parallelism"/> batches at once, each in its own transaction on its own connection —
+    /// batches cover disjoint cases, and a replay is idempotent. Each batch adds to the job's progress as it commits; the
+    /// cursor moves only over batches that are done with every batch before them, so a job interrupted by a restart
+    /// carries on from there (redoing at most the batches that were in flight, which changes nothing the second time).
+    /// </summary>
+    private async Task<int> RunInParallelAsync(Guid jobId, List<Guid[]> batches, CancellationToken ct)
+    {
+        var running = new Dictionary<Task, int>();
+        var done = new bool[batches.Count];
+        var next = 0;
+        var frontier = 0;
+        var processed = 0;
+        try
+        {
+            while (running.Count > 0 || (next < batches.Count && !ct.IsCancellationRequested))
+            {
+                while (running.Count < Parallelism && next < batches.Count && !ct.IsCancellationRequested)
+                {
+                    running[RunBatchOrRetryAsync(jobId, batches[next], null, false, ct)] = next++;
+                }
+
+                var finished = await Task.WhenAny(running.Keys);
+                var index = running[finished];
+                running.Remove(finished);
+                await finished;
+                done[index] = true;
+                processed += batches[index].Length;
+                var before = frontier;
+                while (frontier < batches.Count && done[frontier])
+                {
+                    frontier++;
+                }
+
+                if (frontier == batches.Count)
+                {
+                    await FinishAsync(jobId, batches[^1][^1], ct);
+                }
+                else if (frontier > before)
+                {
+                    await MoveCursorAsync(jobId, batches[frontier - 1][^1], ct);
+                }
+            }
+        }
+        catch
+        {
+            // Let the batches still in flight end (each commits or rolls back on its own) before reporting the failure.
+            await Task.WhenAll(running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+            throw;
+        }
+
+        return processed;
+    }
+
+    /// <summary>Batches that run at once on PostgreSQL.</summary>
+    public const int Parallelism = 4;
+
+    private async Task MoveCursorAsync(Guid jobId, Guid cursor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var until = clock.GetUtcNow().UtcDateTime.AddMinutes(2);
+        await db.Set<SlaRecalculation>().Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LastCaseId, cursor).SetProperty(j => j.LeaseUntil, until), ct);
+    }
+
+    private async Task FinishAsync(Guid jobId, Guid? cursor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await Finish(db, jobId, cursor, ct);
+    }
+
+    private async Task Finish(PishkhanDbContext db, Guid jobId, Guid? cursor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Set<SlaRecalculation>().Where(j => j.Id == jobId).ExecuteUpdateAsync(
+            s => s.SetProperty(j => j.Status, RecalculationStatus.Done).SetProperty(j => j.Done, j => j.Total).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LastCaseId, j => cursor ?? j.LastCaseId).SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTime?)null),
+            ct);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var job = await db.Set<SlaRecalculation>().AsNoTracking().Where(j => j.Id == jobId).Select(j => new { j.Reason, j.Total }).FirstAsync(ct);
+            logger.LogInformation("SLA recalculation {JobId} ({Reason}) finished: {Count} cases.", jobId, job.Reason, job.Total);
+        }
+    }
+
+    /// <summary>
+    /// A batch that lost a race with a case edit or the sweeper on the same case rolled back whole; it is replayed again.
+    /// (On PostgreSQL a batch can also be chosen as a deadlock victim against such a writer: the same outcome.)
+    /// </summary>
+    private async Task RunBatchOrRetryAsync(Guid jobId, Guid[] batch, Guid? cursor, bool last, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await RunBatchAsync(jobId, batch, total, last, ct);
+                await RunBatchAsync(jobId, batch, cursor, last, ct);
+                return;
             }
-            catch (DbUpdateException e) when (attempt < 3 && SlaWriteConflict.IsConflict(e))
+            catch (DbUpdateException e) when (attempt < 3 && (SlaWriteConflict.IsConflict(e) || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }))
             {
                 if (logger.IsEnabled(LogLevel.Information))
                 {
@@ -172,46 +300,55 @@ public sealed class SlaRecalculations(IDbContextFactory<PishkhanDbContext> dbFac
         }
     }
 
-    /// <summary>Replays one batch of cases and commits it with the job's cursor and progress; true when the job is done.</summary>
-    private async Task<bool> RunBatchAsync(Guid jobId, List<Guid> batch, int total, bool last, CancellationToken ct)
+    /// <summary>
+    /// Replays one batch of cases and writes what changed (<see cref="SlaBatchWriter"/>), adding the batch to the job's
+    /// progress in the same transaction; with <paramref name="cursor"/> the job's cursor moves there, and the last batch
+    /// marks the job done.
+    /// </summary>
+    private async Task RunBatchAsync(Guid jobId, Guid[] batch, Guid? cursor, bool last, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Actor = SlaActor;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var job = await db.Set<SlaRecalculation>().FirstAsync(j => j.Id == jobId, ct);
+        var reason = await db.Set<SlaRecalculation>().Where(j => j.Id == jobId).Select(j => j.Reason).FirstAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (job.Status == RecalculationStatus.Pending)
-        {
-            job.Status = RecalculationStatus.Running;
-            job.StartedAt = now;
-            job.Total = total;
-        }
 
         var setup = await SlaEngine.LoadSetupAsync(db, ct);
-        var cases = await db.Cases.AsNoTracking().Where(c => batch.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(ct);
-        await engine.ApplyBatchAsync(db, cases, now, job.Reason, setup, ct);
+        var cases = await db.Cases.Where(c => batch.Contains(c.Id)).OrderBy(c => c.Id)
+            .Select(c => new Case
+            {
+                Id = c.Id,
+                Subject = "",
+                Channel = c.Channel,
+                CategoryId = c.CategoryId,
+                Product = c.Product,
+                Priority = c.Priority,
+                StatusId = c.StatusId,
+                TeamId = c.TeamId,
+                ContactId = c.ContactId,
+                AccountId = c.AccountId,
+                CreatedAt = c.CreatedAt,
+            })
+            .ToListAsync(ct);
+        var changes = await engine.ReplayBatchAsync(db, cases, now, reason, setup, ct);
+        await SlaBatchWriter.WriteAsync(db, changes, ct);
 
-        job.Done = Math.Min(job.Total, job.Done + batch.Count);
-        job.LastCaseId = batch.Count > 0 ? batch[^1] : job.LastCaseId;
-        job.LeaseUntil = now.AddMinutes(2);
         if (last)
         {
-            job.Status = RecalculationStatus.Done;
-            job.Done = job.Total;
-            job.FinishedAt = now;
-            job.LeaseOwner = null;
-            job.LeaseUntil = null;
+            await Finish(db, jobId, cursor, ct);
         }
-
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        if (last && logger.IsEnabled(LogLevel.Information))
+        else
         {
-            logger.LogInformation("SLA recalculation {JobId} ({Reason}) finished: {Count} cases.", jobId, job.Reason, job.Total);
+            var count = batch.Length;
+            var until = now.AddMinutes(2);
+            await db.Set<SlaRecalculation>().Where(j => j.Id == jobId).ExecuteUpdateAsync(
+                s => s.SetProperty(j => j.Done, j => j.Done + count > j.Total ? j.Total : j.Done + count)
+                    .SetProperty(j => j.LastCaseId, j => cursor ?? j.LastCaseId).SetProperty(j => j.LeaseUntil, until),
+                ct);
         }
 
-        return last;
+        await transaction.CommitAsync(ct);
     }
 }

@@ -1,0 +1,445 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Pishkhan.Features.Cases;
+using Pishkhan.Platform.Data;
+
+namespace Pishkhan.Features.Sla;
+
+/// <summary>What one replay adds and removes: the engine fills it, and the caller stores it (tracked or in bulk).</summary>
+public sealed class SlaWrites
+{
+    public List<SlaInstance> AddedInstances { get; } = [];
+    public List<SlaTimer> AddedTimers { get; } = [];
+
+    /// <summary>Timers that existed before this unit of work (a timer added and removed in it is simply dropped).</summary>
+    public List<SlaTimer> RemovedTimers { get; } = [];
+
+    /// <summary>SLA timeline events (applied, paused, resumed, fulfilled, cancelled, recalculated; never warned or breached).</summary>
+    public List<TimelineEntry> Events { get; } = [];
+
+    public void Remove(SlaTimer timer)
+    {
+        if (!AddedTimers.Remove(timer))
+        {
+            RemovedTimers.Add(timer);
+        }
+    }
+}
+
+/// <summary>
+/// A batch of untracked replays (<see cref="SlaEngine.ReplayBatchAsync"/>): the rows as read, the same rows as the
+/// replay left them, and what it added and removed. <see cref="SlaBatchWriter"/> stores the difference.
+/// </summary>
+public sealed class SlaBatchChanges(DateTime now)
+{
+    private readonly List<(SlaInstance Row, SlaInstance Before)> _instances = [];
+    private readonly List<(SlaTimer Timer, DateTime Before)> _timers = [];
+
+    public DateTime Now { get; } = now;
+
+    public SlaWrites Writes { get; } = new();
+
+    /// <summary>Remembers the rows as read, before the replay changes them.</summary>
+    internal void Read(IEnumerable<SlaInstance> rows, IEnumerable<SlaTimer> timers)
+    {
+        foreach (var row in rows)
+        {
+            _instances.Add((row, Copy(row)));
+        }
+
+        foreach (var timer in timers)
+        {
+            _timers.Add((timer, timer.DueAt));
+        }
+    }
+
+    /// <summary>Existing instances whose clock changed (state, elapsed time or any instant): rewritten whole.</summary>
+    internal List<SlaInstance> ChangedInstances { get; } = [];
+
+    /// <summary>Existing instances whose only change is the stamp of the run (calendar version, policy version, computed at), grouped by the new stamp.</summary>
+    internal Dictionary<(int PolicyVersion, Guid? CalendarId, int? CalendarVersion, DateTime ComputedAt), List<Guid>> Stamped { get; } = [];
+
+    internal List<SlaTimer> MovedTimers { get; } = [];
+
+    /// <summary>Sorts the existing rows into rewritten, stamped or untouched, and the timers into moved or untouched.</summary>
+    internal void Classify()
+    {
+        ChangedInstances.Clear();
+        Stamped.Clear();
+        MovedTimers.Clear();
+        foreach (var (row, before) in _instances)
+        {
+            if (row.State != before.State || row.IsOpen != before.IsOpen || row.StartedAt != before.StartedAt || row.TargetSeconds != before.TargetSeconds
+                || row.ElapsedSeconds != before.ElapsedSeconds || row.DueAt != before.DueAt || row.WarnAt != before.WarnAt || row.BreachedAt != before.BreachedAt
+                || row.AchievedAt != before.AchievedAt || row.AchievedSeconds != before.AchievedSeconds)
+            {
+                ChangedInstances.Add(row);
+            }
+            else if (row.PolicyVersion != before.PolicyVersion || row.CalendarId != before.CalendarId || row.CalendarVersion != before.CalendarVersion || row.ComputedAt != before.ComputedAt)
+            {
+                var key = (row.PolicyVersion, row.CalendarId, row.CalendarVersion, row.ComputedAt);
+                if (!Stamped.TryGetValue(key, out var ids))
+                {
+                    Stamped[key] = ids = [];
+                }
+
+                ids.Add(row.Id);
+            }
+        }
+
+        var removed = Writes.RemovedTimers.Select(t => t.Id).ToHashSet();
+        MovedTimers.AddRange(_timers.Where(t => t.Timer.DueAt != t.Before && !removed.Contains(t.Timer.Id)).Select(t => t.Timer));
+    }
+
+    private static SlaInstance Copy(SlaInstance i) => new()
+    {
+        Id = i.Id,
+        CaseId = i.CaseId,
+        PolicyId = i.PolicyId,
+        PolicyVersion = i.PolicyVersion,
+        Metric = i.Metric,
+        Cycle = i.Cycle,
+        State = i.State,
+        IsOpen = i.IsOpen,
+        StartedAt = i.StartedAt,
+        TargetSeconds = i.TargetSeconds,
+        ElapsedSeconds = i.ElapsedSeconds,
+        DueAt = i.DueAt,
+        WarnAt = i.WarnAt,
+        BreachedAt = i.BreachedAt,
+        AchievedAt = i.AchievedAt,
+        AchievedSeconds = i.AchievedSeconds,
+        CalendarId = i.CalendarId,
+        CalendarVersion = i.CalendarVersion,
+        AppliedAt = i.AppliedAt,
+        ComputedAt = i.ComputedAt,
+    };
+}
+
+/// <summary>
+/// Stores a <see cref="SlaBatchChanges"/> with plain SQL inside the caller's transaction, without change tracking, and
+/// with the same guarantees as EF's <c>SaveChanges</c> had: a timer is moved or deleted only while it is unfired
+/// (<c>AND "FiredAt" IS NULL</c>), every update and delete must touch exactly the rows it names, and a unique index
+/// violation on a timer or instance surfaces as a <see cref="DbUpdateException"/> — so a batch that lost a race with the
+/// sweeper or a case edit fails whole (<see cref="SlaWriteConflict.IsConflict"/>) and is replayed again.
+/// SQLite: one prepared single-row statement per kind, reused for the batch. PostgreSQL: one statement per kind and
+/// chunk (multi-row <c>INSERT … VALUES</c>, <c>UPDATE … FROM (VALUES …)</c>). Column names and value conversions
+/// come from the EF model, so the rows are exactly what <c>SaveChanges</c> would have stored.
+/// </summary>
+/// <remarks>
+/// It bypasses the save interceptors, which is right for what it writes: SLA instances and timers are not audited and
+/// do not mark report rows, and its timeline events are never the "warned"/"breached" events automation listens to.
+/// </remarks>
+public static class SlaBatchWriter
+{
+    /// <summary>The most parameters one PostgreSQL statement gets (the protocol allows 65,535).</summary>
+    private const int MaxParameters = 30_000;
+
+    /// <summary>Rows named in one <c>IN (…)</c> list.</summary>
+    private const int IdsPerStatement = 500;
+
+    private static readonly string[] InstanceColumns =
+    [
+        nameof(SlaInstance.PolicyVersion), nameof(SlaInstance.State), nameof(SlaInstance.IsOpen), nameof(SlaInstance.StartedAt),
+        nameof(SlaInstance.TargetSeconds), nameof(SlaInstance.ElapsedSeconds), nameof(SlaInstance.DueAt), nameof(SlaInstance.WarnAt),
+        nameof(SlaInstance.BreachedAt), nameof(SlaInstance.AchievedAt), nameof(SlaInstance.AchievedSeconds), nameof(SlaInstance.CalendarId),
+        nameof(SlaInstance.CalendarVersion), nameof(SlaInstance.ComputedAt),
+    ];
+
+    private static readonly string[] StampColumns =
+        [nameof(SlaInstance.PolicyVersion), nameof(SlaInstance.CalendarId), nameof(SlaInstance.CalendarVersion), nameof(SlaInstance.ComputedAt)];
+
+    private const string Unfired = "\"FiredAt\" IS NULL";
+
+    /// <summary>Writes the batch in <paramref name="db"/>'s current transaction (which must be open).</summary>
+    public static async Task WriteAsync(PishkhanDbContext db, SlaBatchChanges changes, CancellationToken ct = default)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The SLA batch writer needs an open transaction.");
+        changes.Classify();
+        var writes = changes.Writes;
+        var writer = new Writer(db, transaction);
+        try
+        {
+            // Timers before instances, as the sweeper takes them (it locks its timer, then writes the case's instances).
+            await writer.DeleteAsync<SlaTimer>([.. writes.RemovedTimers.Select(t => t.Id)], Unfired, ct);
+            await writer.UpdateAsync(changes.MovedTimers, [nameof(SlaTimer.DueAt)], Unfired, ct);
+            await writer.InsertAsync(writes.AddedInstances, ct);
+            await writer.UpdateAsync(changes.ChangedInstances, InstanceColumns, null, ct);
+            foreach (var ((policyVersion, calendarId, calendarVersion, computedAt), ids) in changes.Stamped)
+            {
+                var stamp = new SlaInstance { PolicyVersion = policyVersion, CalendarId = calendarId, CalendarVersion = calendarVersion, ComputedAt = computedAt };
+                await writer.SetAsync(stamp, StampColumns, ids, null, ct);
+            }
+
+            await writer.InsertAsync(writes.AddedTimers, ct);
+            await writer.InsertAsync(writes.Events, ct);
+        }
+        catch (DbException e)
+        {
+            // As SaveChanges reports it, so SlaWriteConflict recognises a unique violation on the SLA indexes.
+            throw new DbUpdateException($"Storing the SLA batch failed: {e.Message}", e);
+        }
+        finally
+        {
+            await writer.DisposeAsync();
+        }
+    }
+
+    private sealed class Writer(PishkhanDbContext db, DbTransaction transaction) : IAsyncDisposable
+    {
+        private readonly bool _postgres = db.IsPostgres;
+        private readonly DbConnection _connection = transaction.Connection!;
+        private readonly List<DbCommand> _prepared = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _prepared)
+            {
+                await command.DisposeAsync();
+            }
+        }
+
+        public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct)
+            where T : class
+        {
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            var table = Table.Of<T>(db);
+            var columns = table.Columns;
+            var columnList = string.Join(", ", columns.Select(c => c.Quoted));
+            if (!_postgres)
+            {
+                var command = Command($"INSERT INTO {table.Quoted} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})");
+                await RunEachAsync(command, rows, columns, null, ct);
+                return;
+            }
+
+            foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Count)))
+            {
+                await using var command = Create();
+                var values = new StringBuilder();
+                foreach (var row in chunk)
+                {
+                    values.Append(values.Length == 0 ? "(" : ", (");
+                    values.AppendJoin(", ", columns.Select(c => Add(command, c, c.Get(row))));
+                    values.Append(')');
+                }
+
+                command.CommandText = $"INSERT INTO {table.Quoted} ({columnList}) VALUES {values}";
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        /// <summary>Sets <paramref name="properties"/> of each row (by id), where <paramref name="guard"/> holds; every row must be found.</summary>
+        public async Task UpdateAsync<T>(IReadOnlyList<T> rows, string[] properties, string? guard, CancellationToken ct)
+            where T : class
+        {
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            var table = Table.Of<T>(db);
+            var set = properties.Select(table.Column).ToList();
+            var where = guard is null ? "" : $" AND {guard}";
+            if (!_postgres)
+            {
+                var all = set.Append(table.Key).ToList();
+                var command = Command($"UPDATE {table.Quoted} SET {string.Join(", ", set.Select((c, i) => $"{c.Quoted} = @p{i}"))} WHERE {table.Key.Quoted} = @p{set.Count}{where}");
+                await RunEachAsync(command, rows, all, table.Quoted, ct);
+                return;
+            }
+
+            var changed = 0;
+            var chunks = rows.Chunk(Math.Max(1, MaxParameters / (set.Count + 1)));
+            foreach (var chunk in chunks)
+            {
+                await using var command = Create();
+                var values = new StringBuilder();
+                foreach (var row in chunk)
+                {
+                    // The first row's casts give the VALUES list its column types (a NULL parameter alone has none that fits).
+                    var first = values.Length == 0;
+                    values.Append(first ? "(" : ", (");
+                    values.AppendJoin(", ", set.Prepend(table.Key).Select(c => first ? $"CAST({Add(command, c, c.Get(row))} AS {c.StoreType})" : Add(command, c, c.Get(row))));
+                    values.Append(')');
+                }
+
+                command.CommandText = $"UPDATE {table.Quoted} AS t SET {string.Join(", ", set.Select((c, i) => $"{c.Quoted} = v.c{i}"))} "
+                    + $"FROM (VALUES {values}) AS v(id, {string.Join(", ", set.Select((_, i) => $"c{i}"))}) WHERE t.{table.Key.Quoted} = v.id{(guard is null ? "" : $" AND t.{guard}")}";
+                changed += await command.ExecuteNonQueryAsync(ct);
+            }
+
+            Expect(rows.Count, changed, table.Quoted);
+        }
+
+        /// <summary>Sets <paramref name="properties"/> to <paramref name="values"/>'s on every row named, where <paramref name="guard"/> holds; every row must be found.</summary>
+        public async Task SetAsync<T>(T values, string[] properties, List<Guid> ids, string? guard, CancellationToken ct)
+            where T : class
+        {
+            var table = Table.Of<T>(db);
+            var changed = 0;
+            foreach (var chunk in ids.Chunk(IdsPerStatement))
+            {
+                await using var command = Create();
+                var set = string.Join(", ", properties.Select(table.Column).Select(c => $"{c.Quoted} = {Add(command, c, c.Get(values))}"));
+                command.CommandText = $"UPDATE {table.Quoted} SET {set} WHERE {In(command, table, chunk)}{(guard is null ? "" : $" AND {guard}")}";
+                changed += await command.ExecuteNonQueryAsync(ct);
+            }
+
+            Expect(ids.Count, changed, table.Quoted);
+        }
+
+        public async Task DeleteAsync<T>(List<Guid> ids, string? guard, CancellationToken ct)
+            where T : class
+        {
+            var table = Table.Of<T>(db);
+            var changed = 0;
+            foreach (var chunk in ids.Chunk(IdsPerStatement))
+            {
+                await using var command = Create();
+                command.CommandText = $"DELETE FROM {table.Quoted} WHERE {In(command, table, chunk)}{(guard is null ? "" : $" AND {guard}")}";
+                changed += await command.ExecuteNonQueryAsync(ct);
+            }
+
+            Expect(ids.Count, changed, table.Quoted);
+        }
+
+        private static string In(DbCommand command, Table table, Guid[] ids) =>
+            $"{table.Key.Quoted} IN ({string.Join(", ", ids.Select(id => Add(command, table.Key, id)))})";
+
+        /// <summary>Runs a prepared single-row statement for each row (SQLite); when <paramref name="counted"/> names the table, every run must touch one row.</summary>
+        private static async Task RunEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, List<Column> columns, string? counted, CancellationToken ct)
+        {
+            var changed = 0;
+            foreach (var row in rows)
+            {
+                if (command.Parameters.Count == 0)
+                {
+                    foreach (var column in columns)
+                    {
+                        Add(command, column, column.Get(row!));
+                    }
+
+                    await command.PrepareAsync(ct);
+                }
+                else
+                {
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        command.Parameters[i].Value = columns[i].ToProvider(columns[i].Get(row!));
+                    }
+                }
+
+                changed += await command.ExecuteNonQueryAsync(ct);
+            }
+
+            if (counted is not null)
+            {
+                Expect(rows.Count, changed, counted);
+            }
+        }
+
+        private static void Expect(int expected, int changed, string table)
+        {
+            if (changed != expected)
+            {
+                // The same outcome as EF's optimistic check: a row was deleted, or a timer fired, since the batch read it.
+                throw new DbUpdateConcurrencyException($"The SLA batch expected to change {expected} row(s) of {table} but changed {changed}: another writer got there first.");
+            }
+        }
+
+        private DbCommand Create()
+        {
+            var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            return command;
+        }
+
+        private DbCommand Command(string sql)
+        {
+            var command = Create();
+            command.CommandText = sql;
+            _prepared.Add(command);
+            return command;
+        }
+
+        private static string Add(DbCommand command, Column column, object? value)
+        {
+            var name = $"@p{command.Parameters.Count}";
+            command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Nullable));
+            return name;
+        }
+    }
+
+    /// <summary>A mapped table's name and columns, from the EF model (cached per entity type).</summary>
+    private sealed class Table
+    {
+        private static readonly Dictionary<(Type, bool), Table> Cache = [];
+        private static readonly Lock Gate = new();
+
+        private readonly Dictionary<string, Column> _byProperty;
+
+        private Table(IEntityType entityType)
+        {
+            var name = entityType.GetTableName()!;
+            var store = StoreObjectIdentifier.Table(name, entityType.GetSchema());
+            Quoted = $"\"{name}\"";
+            Columns = [.. entityType.GetProperties().Select(p => new Column(p, store))];
+            _byProperty = Columns.ToDictionary(c => c.Property.Name);
+            Key = _byProperty[entityType.FindPrimaryKey()!.Properties.Single().Name];
+        }
+
+        public string Quoted { get; }
+        public List<Column> Columns { get; }
+        public Column Key { get; }
+
+        public Column Column(string property) => _byProperty[property];
+
+        public static Table Of<T>(PishkhanDbContext db)
+        {
+            // The providers' models have the same tables and columns but different type mappings: one entry per provider.
+            lock (Gate)
+            {
+                var key = (typeof(T), db.IsPostgres);
+                if (!Cache.TryGetValue(key, out var table))
+                {
+                    Cache[key] = table = new Table(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped."));
+                }
+
+                return table;
+            }
+        }
+    }
+
+    private sealed class Column
+    {
+        private readonly Func<object, object?> _getter;
+
+        public Column(IProperty property, StoreObjectIdentifier store)
+        {
+            Property = property;
+            Quoted = $"\"{property.GetColumnName(store)}\"";
+            Mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+            StoreType = property.GetColumnType();
+            Nullable = property.IsNullable;
+            _getter = property.GetGetter().GetClrValue;
+        }
+
+        public IProperty Property { get; }
+        public string Quoted { get; }
+        public RelationalTypeMapping Mapping { get; }
+        public string StoreType { get; }
+        public bool Nullable { get; }
+
+        public object? Get(object row) => _getter(row);
+
+        public object ToProvider(object? value) => (Mapping.Converter is { } converter && value is not null ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+    }
+}
