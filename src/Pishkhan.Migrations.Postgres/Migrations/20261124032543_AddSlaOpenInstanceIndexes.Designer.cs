@@ -13,7 +13,7 @@ using Pishkhan.Platform.Data;
 namespace Pishkhan.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(PishkhanDbContext))]
-    [Migration("20261124021742_AddSlaOpenInstanceIndexes")]
+    [Migration("20261124032543_AddSlaOpenInstanceIndexes")]
     partial class AddSlaOpenInstanceIndexes
     {
         /// <inheritdoc />
@@ -2023,7 +2023,15 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.HasIndex("FirstResponseAt", "FirstResponseBusinessSeconds")
                         .HasDatabaseName("IX_ReportCases_FirstResponseAt_Measures");
 
+                    b.HasIndex("FirstResponseBusinessSeconds", "CreatedAt");
+
+                    b.HasIndex("FirstResponseCalendarMicros", "CreatedAt");
+
                     b.HasIndex("OwnerId", "Status");
+
+                    b.HasIndex("ResolutionBusinessSeconds", "CreatedAt");
+
+                    b.HasIndex("ResolutionCalendarMicros", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -2034,6 +2042,52 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                         .HasDatabaseName("IX_ReportCases_CreatedAt_Measures");
 
                     b.ToTable("ReportCases", (string)null);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportDay", b =>
+                {
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(201)
+                        .HasColumnType("character varying(201)");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count2")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count3")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Max")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Min")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("RatingSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Sum")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Kind", "Day", "Key", "Bucket");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("Kind", "Day", "Bucket", "Count", "Sum", "Min", "Max")
+                        .HasDatabaseName("IX_ReportDays_Kind_Day_Histogram");
+
+                    b.ToTable("ReportDays", (string)null);
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Reports.ReportDirtyCase", b =>
@@ -2052,10 +2106,31 @@ namespace Pishkhan.Migrations.Postgres.Migrations
                     b.ToTable("ReportDirtyCases", (string)null);
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportDirtyDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("ReportDirtyDays", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Reports.ReportState", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("DaysBuiltAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("RebuildStartedAt")
                         .HasColumnType("timestamp with time zone");

@@ -11,7 +11,7 @@ using Pishkhan.Platform.Data;
 namespace Pishkhan.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PishkhanDbContext))]
-    [Migration("20261124021625_AddSlaOpenInstanceIndexes")]
+    [Migration("20261124032523_AddSlaOpenInstanceIndexes")]
     partial class AddSlaOpenInstanceIndexes
     {
         /// <inheritdoc />
@@ -2013,7 +2013,15 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.HasIndex("FirstResponseAt", "FirstResponseBusinessSeconds")
                         .HasDatabaseName("IX_ReportCases_FirstResponseAt_Measures");
 
+                    b.HasIndex("FirstResponseBusinessSeconds", "CreatedAt");
+
+                    b.HasIndex("FirstResponseCalendarMicros", "CreatedAt");
+
                     b.HasIndex("OwnerId", "Status");
+
+                    b.HasIndex("ResolutionBusinessSeconds", "CreatedAt");
+
+                    b.HasIndex("ResolutionCalendarMicros", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -2024,6 +2032,52 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                         .HasDatabaseName("IX_ReportCases_CreatedAt_Measures");
 
                     b.ToTable("ReportCases", (string)null);
+                });
+
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportDay", b =>
+                {
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(201)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Max")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Min")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("RatingSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Sum")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Day", "Key", "Bucket");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("Kind", "Day", "Bucket", "Count", "Sum", "Min", "Max")
+                        .HasDatabaseName("IX_ReportDays_Kind_Day_Histogram");
+
+                    b.ToTable("ReportDays", (string)null);
                 });
 
             modelBuilder.Entity("Pishkhan.Features.Reports.ReportDirtyCase", b =>
@@ -2040,10 +2094,29 @@ namespace Pishkhan.Migrations.Sqlite.Migrations
                     b.ToTable("ReportDirtyCases", (string)null);
                 });
 
+            modelBuilder.Entity("Pishkhan.Features.Reports.ReportDirtyDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("ReportDirtyDays", (string)null);
+                });
+
             modelBuilder.Entity("Pishkhan.Features.Reports.ReportState", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DaysBuiltAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RebuildStartedAt")
                         .HasColumnType("TEXT");
