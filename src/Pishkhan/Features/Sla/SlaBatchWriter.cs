@@ -64,12 +64,21 @@ public sealed class SlaBatchChanges(DateTime now)
 
     internal List<SlaTimer> MovedTimers { get; } = [];
 
+    /// <summary>The report days whose SLA figures this batch changes: around the start of each instance it adds, or whose state or start it changes (before and after).</summary>
+    internal HashSet<int> ReportDays { get; } = [];
+
     /// <summary>Sorts the existing rows into rewritten, stamped or untouched, and the timers into moved or untouched.</summary>
     internal void Classify()
     {
         ChangedInstances.Clear();
         Stamped.Clear();
         MovedTimers.Clear();
+        ReportDays.Clear();
+        foreach (var added in Writes.AddedInstances)
+        {
+            ReportDays.UnionWith(Reports.ReportDays.DaysAround(added.StartedAt));
+        }
+
         foreach (var (row, before) in _instances)
         {
             if (row.State != before.State || row.IsOpen != before.IsOpen || row.StartedAt != before.StartedAt || row.TargetSeconds != before.TargetSeconds
@@ -77,6 +86,11 @@ public sealed class SlaBatchChanges(DateTime now)
                 || row.AchievedAt != before.AchievedAt || row.AchievedSeconds != before.AchievedSeconds)
             {
                 ChangedInstances.Add(row);
+                if (row.State != before.State || row.StartedAt != before.StartedAt)
+                {
+                    ReportDays.UnionWith(Reports.ReportDays.DaysAround(row.StartedAt));
+                    ReportDays.UnionWith(Reports.ReportDays.DaysAround(before.StartedAt));
+                }
             }
             else if (row.PolicyVersion != before.PolicyVersion || row.CalendarId != before.CalendarId || row.CalendarVersion != before.CalendarVersion || row.ComputedAt != before.ComputedAt)
             {
@@ -132,6 +146,8 @@ public sealed class SlaBatchChanges(DateTime now)
 /// <remarks>
 /// It bypasses the save interceptors, which is right for what it writes: SLA instances and timers are not audited and
 /// do not mark report rows, and its timeline events are never the "warned"/"breached" events automation listens to.
+/// What the report change marker would have done for SLA instances (mark the days around an instance's start when it
+/// is added or its state or start changes, for the daily roll-up) it does itself, in the same transaction.
 /// </remarks>
 public static class SlaBatchWriter
 {
@@ -185,6 +201,13 @@ public static class SlaBatchWriter
         finally
         {
             await writer.DisposeAsync();
+        }
+
+        // The daily report roll-up recomputes the days whose SLA figures moved (see ReportChangeMarker).
+        if (changes.ReportDays.Count > 0)
+        {
+            db.AddRange(changes.ReportDays.Select(day => new Reports.ReportDirtyDay { Day = day }));
+            await db.SaveChangesAsync(ct);
         }
     }
 
