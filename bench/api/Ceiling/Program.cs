@@ -244,12 +244,12 @@ internal sealed class CaseWriter : IDisposable
             RETURNING "Value"
             """, "@year");
         _insertCase = Command("""
-            INSERT INTO "Cases" ("Id", "AccountId", "CategoryId", "Channel", "ClosedAt", "ContactId", "CreatedAt", "CustomFields", "Description", "FirstResponseAt", "Impact", "Number", "OwnerId", "Priority", "Product", "ResolvedAt", "SearchText", "StatusId", "Subject", "Tags", "TeamId", "UpdatedAt", "Urgency", "Version")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23);
+            INSERT INTO "Cases" ("Id", "AccountId", "CategoryId", "Channel", "ClosedAt", "ContactId", "CreatedAt", "CustomFields", "Description", "FirstResponseAt", "Impact", "Number", "OwnerId", "Priority", "Product", "ResolvedAt", "SearchText", "StatusId", "Subject", "Tags", "TeamId", "UpdatedAt", "Urgency", "Version", "RoutingHops")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, 0);
             """, Names(24));
         _insertTimeline = Command("""
-            INSERT INTO "TimelineEntries" ("Id", "AuthorContactId", "AuthorName", "AuthorUserId", "Body", "CaseId", "CreatedAt", "Field", "IsPublic", "Kind", "NewValue", "OldValue")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11);
+            INSERT INTO "TimelineEntries" ("Id", "AuthorContactId", "AuthorName", "AuthorUserId", "Body", "CaseId", "CreatedAt", "Field", "IsPublic", "Kind", "NewValue", "OldValue", "IsAutomated")
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, 0);
             """, Names(12));
         _insertAudit = Command("""
             INSERT INTO "AuditEntries" ("ActorApiKeyId", "ActorName", "ActorUserId", "At", "EntityId", "EntityType", "Field", "NewValue", "OldValue")
