@@ -55,22 +55,7 @@ public sealed class CreateCase(
         }
 
         var errors = new FieldErrors();
-        errors.Required("subject", request.Subject);
-        errors.MaxLength("subject", request.Subject?.Trim(), CaseRules.SubjectMaxLength);
-        errors.MaxLength("description", request.Description, CaseRules.DescriptionMaxLength);
-        errors.MaxLength("product", request.Product, 200);
-        var channel = CaseRules.ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
-        var matrix = await matrices.CurrentAsync(ct);
-        var urgency = ParseLevel(errors, "urgency", request.Urgency, matrix.Urgency);
-        var impact = ParseLevel(errors, "impact", request.Impact, matrix.Impact);
-        Priority? requestedPriority = string.IsNullOrWhiteSpace(request.Priority) ? null : CaseRules.ParseOrDefault(errors, "priority", request.Priority, Priority.Medium);
-        var (priority, priorityOverridden) = Triage.CasePriority.OnCreate(matrix, urgency, impact, requestedPriority);
-        if (priorityOverridden && !Triage.CasePriority.MayOverride(actor))
-        {
-            errors.Add("priority", $"Only supervisors and admins may override the priority; urgency × impact give '{Triage.PriorityMatrix.Key(matrix.PriorityOf(urgency, impact))}'.");
-        }
-        CaseRules.ValidateTags(errors, "tags", request.Tags);
-        CaseRules.ValidateCustomFields(errors, "customFields", request.CustomFields);
+        var (channel, urgency, impact, priority, priorityOverridden) = CheckFields(errors, request, await matrices.CurrentAsync(ct), actor);
 
         var contact = request.ContactId is { } contactId
             ? await db.Contacts.AsNoTracking().Where(c => c.Id == contactId)
@@ -100,10 +85,7 @@ public sealed class CreateCase(
         }
 
         // Categorisation rules, then the classifier, fill in category, product and tags before routing reads them.
-        var triage = await intake.CategoriseAsync(db, new Triage.IntakeCase(
-            request.Subject!.Trim(), request.Description?.Trim() ?? "", channel, request.CategoryId,
-            string.IsNullOrWhiteSpace(request.Product) ? null : request.Product.Trim(), CaseRules.CleanTags(request.Tags ?? []),
-            contact!.Id, contact.AccountTier, priority, request.TeamId), ct);
+        var triage = await intake.CategoriseAsync(db, IntakeOf(request, channel, contact!.Id, contact.AccountTier, priority), ct);
         if (triage.CategoryId != request.CategoryId)
         {
             references = references with
@@ -117,68 +99,8 @@ public sealed class CreateCase(
         var now = clock.GetUtcNow().UtcDateTime;
         now = now.AddTicks(-(now.Ticks % 10));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var entity = new Case
-        {
-            Number = await CaseNumbers.NextAsync(db, now, ct),
-            Subject = request.Subject!.Trim(),
-            Description = request.Description?.Trim() ?? "",
-            Channel = channel,
-            CategoryId = triage.CategoryId,
-            Product = triage.Product,
-            Urgency = urgency,
-            Impact = impact,
-            Priority = priority,
-            PriorityOverridden = priorityOverridden,
-            StatusId = status!.Id,
-            OwnerId = request.OwnerId,
-            TeamId = request.TeamId,
-            ContactId = contact!.Id,
-            AccountId = contact.AccountId,
-            Tags = triage.Tags.ToList(),
-            CustomFields = request.CustomFields ?? [],
-            CreatedAt = now,
-            UpdatedAt = now,
-            ResolvedAt = status.Category >= StatusCategory.Resolved ? now : null,
-            ClosedAt = status.Category == StatusCategory.Closed ? now : null,
-        };
-        entity.SearchText = SearchTextOf(entity);
-        db.Cases.Add(entity);
-        db.TimelineEntries.Add(new TimelineEntry
-        {
-            CaseId = entity.Id,
-            Kind = TimelineKind.Event,
-            Field = "created",
-            NewValue = entity.Number,
-            AuthorUserId = actor.UserId,
-            AuthorName = actor.Name,
-            CreatedAt = now,
-        });
-        if (triage.Explanation is { } explanation)
-        {
-            db.TimelineEntries.Add(new TimelineEntry
-            {
-                CaseId = entity.Id,
-                Kind = TimelineKind.Event,
-                Field = "categorised",
-                NewValue = explanation,
-                AuthorUserId = actor.UserId,
-                AuthorName = actor.Name,
-                CreatedAt = now,
-            });
-        }
-
-        if (idempotencyKey is not null)
-        {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
-            {
-                Principal = actor.PrincipalKey,
-                Key = idempotencyKey,
-                Operation = nameof(CreateCase),
-                RequestHash = IdempotencyKey.HashOf(request),
-                ResourceId = entity.Id,
-                CreatedAt = now,
-            });
-        }
+        var entity = Open(db, request, actor, idempotencyKey, new CaseFields(
+            await CaseNumbers.NextAsync(db, now, ct), channel, urgency, impact, priority, priorityOverridden, status!, contact!.Id, contact.AccountId, triage), now).Case;
 
         // Real-time workflows (validation rules) see the proposed case; they may set fields or refuse it outright.
         var verdict = await realtime.ApplyAsync(db, entity, now, ct);
@@ -207,11 +129,116 @@ public sealed class CreateCase(
         // Everything the answer shows was read or written above; reading the case back would only repeat it.
         return new CaseDto(
             entity.Id, entity.Number, entity.Subject, entity.Description, entity.Channel, references.Category, entity.Product,
-            entity.Urgency, entity.Impact, entity.Priority, new StatusRef(status.Id, status.Name, status.NameFa, status.Category),
+            entity.Urgency, entity.Impact, entity.Priority, new StatusRef(status!.Id, status.Name, status.NameFa, status.Category),
             references.Owner, references.Team, new Ref(contact.Id, contact.Name),
             contact.AccountId is { } accountId ? new Ref(accountId, contact.AccountName!) : null,
             entity.Tags, entity.CustomFields, entity.CreatedAt, entity.UpdatedAt, entity.FirstResponseAt, entity.ResolvedAt,
             entity.ClosedAt, entity.Version, entity.PriorityOverridden);
+    }
+
+    /// <summary>
+    /// The checks on a new case's own fields that need no database, shared with <see cref="CreateCaseBatch"/>: lengths,
+    /// channel, urgency and impact on the matrix' axes, the priority they give (and who may override it), tags and
+    /// custom fields.
+    /// </summary>
+    internal static (CaseChannel Channel, Level Urgency, Level Impact, Priority Priority, bool PriorityOverridden) CheckFields(
+        FieldErrors errors, CreateCaseRequest request, Triage.PriorityMatrix matrix, Actor actor)
+    {
+        errors.Required("subject", request.Subject);
+        errors.MaxLength("subject", request.Subject?.Trim(), CaseRules.SubjectMaxLength);
+        errors.MaxLength("description", request.Description, CaseRules.DescriptionMaxLength);
+        errors.MaxLength("product", request.Product, 200);
+        var channel = CaseRules.ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
+        var urgency = ParseLevel(errors, "urgency", request.Urgency, matrix.Urgency);
+        var impact = ParseLevel(errors, "impact", request.Impact, matrix.Impact);
+        Priority? requestedPriority = string.IsNullOrWhiteSpace(request.Priority) ? null : CaseRules.ParseOrDefault(errors, "priority", request.Priority, Priority.Medium);
+        var (priority, priorityOverridden) = Triage.CasePriority.OnCreate(matrix, urgency, impact, requestedPriority);
+        if (priorityOverridden && !Triage.CasePriority.MayOverride(actor))
+        {
+            errors.Add("priority", $"Only supervisors and admins may override the priority; urgency × impact give '{Triage.PriorityMatrix.Key(matrix.PriorityOf(urgency, impact))}'.");
+        }
+
+        CaseRules.ValidateTags(errors, "tags", request.Tags);
+        CaseRules.ValidateCustomFields(errors, "customFields", request.CustomFields);
+        return (channel, urgency, impact, priority, priorityOverridden);
+    }
+
+    /// <summary>What triage reads of a checked request.</summary>
+    internal static Triage.IntakeCase IntakeOf(CreateCaseRequest request, CaseChannel channel, Guid contactId, string? accountTier, Priority priority) => new(
+        request.Subject!.Trim(), request.Description?.Trim() ?? "", channel, request.CategoryId,
+        string.IsNullOrWhiteSpace(request.Product) ? null : request.Product.Trim(), CaseRules.CleanTags(request.Tags ?? []),
+        contactId, accountTier, priority, request.TeamId);
+
+    /// <summary>What a new case is made of once its request is checked and triaged.</summary>
+    internal sealed record CaseFields(
+        string Number, CaseChannel Channel, Level Urgency, Level Impact, Priority Priority, bool PriorityOverridden,
+        CaseStatus Status, Guid ContactId, Guid? AccountId, Triage.IntakeResult Triage);
+
+    /// <summary>
+    /// Adds the new case to <paramref name="db"/> with its "created" (and "categorised") timeline entries and, with a
+    /// key, its idempotency record; shared with <see cref="CreateCaseBatch"/>. Nothing is saved here.
+    /// </summary>
+    internal static (Case Case, IdempotencyRecord? Record) Open(
+        PishkhanDbContext db, CreateCaseRequest request, Actor actor, string? idempotencyKey, CaseFields fields, DateTime now)
+    {
+        var entity = new Case
+        {
+            Number = fields.Number,
+            Subject = request.Subject!.Trim(),
+            Description = request.Description?.Trim() ?? "",
+            Channel = fields.Channel,
+            CategoryId = fields.Triage.CategoryId,
+            Product = fields.Triage.Product,
+            Urgency = fields.Urgency,
+            Impact = fields.Impact,
+            Priority = fields.Priority,
+            PriorityOverridden = fields.PriorityOverridden,
+            StatusId = fields.Status.Id,
+            OwnerId = request.OwnerId,
+            TeamId = request.TeamId,
+            ContactId = fields.ContactId,
+            AccountId = fields.AccountId,
+            Tags = fields.Triage.Tags.ToList(),
+            CustomFields = request.CustomFields ?? [],
+            CreatedAt = now,
+            UpdatedAt = now,
+            ResolvedAt = fields.Status.Category >= StatusCategory.Resolved ? now : null,
+            ClosedAt = fields.Status.Category == StatusCategory.Closed ? now : null,
+        };
+        entity.SearchText = SearchTextOf(entity);
+        db.Cases.Add(entity);
+        Event("created", entity.Number);
+        if (fields.Triage.Explanation is { } explanation)
+        {
+            Event("categorised", explanation);
+        }
+
+        IdempotencyRecord? record = null;
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(record = new IdempotencyRecord
+            {
+                Principal = actor.PrincipalKey,
+                Key = idempotencyKey,
+                Operation = nameof(CreateCase),
+                RequestHash = IdempotencyKey.HashOf(request),
+                ResourceId = entity.Id,
+                CreatedAt = now,
+            });
+        }
+
+        return (entity, record);
+
+        void Event(string field, string value) => db.TimelineEntries.Add(new TimelineEntry
+        {
+            CaseId = entity.Id,
+            Kind = TimelineKind.Event,
+            Field = field,
+            NewValue = value,
+            AuthorUserId = actor.UserId,
+            AuthorName = actor.Name,
+            CreatedAt = now,
+        });
     }
 
     internal static string SearchTextOf(Case c) => PersianText.NormalizeForSearch($"{c.Number} {c.Subject} {c.Description}");

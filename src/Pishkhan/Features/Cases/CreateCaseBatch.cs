@@ -13,7 +13,8 @@ namespace Pishkhan.Features.Cases;
 /// <see cref="CreateCase.HandleAsync"/> writes — the same validation, triage, numbering, "created"/"categorised" timeline
 /// entries, idempotency record, real-time automation and SLA, and (through the context's save) the same audit rows and
 /// automation events — while what cannot change within a batch is read once: the priority matrix, the default status,
-/// the SLA setup and the batch's earlier idempotency records. Keep the two in step.
+/// the SLA setup and the batch's earlier idempotency records. The field checks, the triage input and the rows of a new
+/// case are <see cref="CreateCase"/>'s own (<c>CheckFields</c>, <c>IntakeOf</c>, <c>Open</c>).
 /// </summary>
 public sealed class CreateCaseBatch(
     TimeProvider clock,
@@ -81,23 +82,7 @@ public sealed class CreateCaseBatch(
             }
 
             var errors = new FieldErrors();
-            errors.Required("subject", request.Subject);
-            errors.MaxLength("subject", request.Subject?.Trim(), CaseRules.SubjectMaxLength);
-            errors.MaxLength("description", request.Description, CaseRules.DescriptionMaxLength);
-            errors.MaxLength("product", request.Product, 200);
-            var channel = CaseRules.ParseOrDefault(errors, "channel", request.Channel, CaseChannel.Api);
-            var matrix = await _owner._matrices.CurrentAsync(ct);
-            var urgency = CreateCase.ParseLevel(errors, "urgency", request.Urgency, matrix.Urgency);
-            var impact = CreateCase.ParseLevel(errors, "impact", request.Impact, matrix.Impact);
-            Priority? requestedPriority = string.IsNullOrWhiteSpace(request.Priority) ? null : CaseRules.ParseOrDefault(errors, "priority", request.Priority, Priority.Medium);
-            var (priority, priorityOverridden) = Triage.CasePriority.OnCreate(matrix, urgency, impact, requestedPriority);
-            if (priorityOverridden && !Triage.CasePriority.MayOverride(actor))
-            {
-                errors.Add("priority", $"Only supervisors and admins may override the priority; urgency × impact give '{Triage.PriorityMatrix.Key(matrix.PriorityOf(urgency, impact))}'.");
-            }
-
-            CaseRules.ValidateTags(errors, "tags", request.Tags);
-            CaseRules.ValidateCustomFields(errors, "customFields", request.CustomFields);
+            var (channel, urgency, impact, priority, priorityOverridden) = CreateCase.CheckFields(errors, request, await _owner._matrices.CurrentAsync(ct), actor);
             var contact = request.ContactId is { } contactId
                 ? await db.Contacts.AsNoTracking().Where(c => c.Id == contactId)
                     .Select(c => new { c.Id, c.AccountId, AccountTier = c.Account == null ? null : c.Account.Tier }).FirstOrDefaultAsync(ct)
@@ -125,78 +110,17 @@ public sealed class CreateCaseBatch(
                 return errors;
             }
 
-            var triage = await _owner._intake.CategoriseAsync(db, new Triage.IntakeCase(
-                request.Subject!.Trim(), request.Description?.Trim() ?? "", channel, request.CategoryId,
-                string.IsNullOrWhiteSpace(request.Product) ? null : request.Product.Trim(), CaseRules.CleanTags(request.Tags ?? []),
-                contact!.Id, contact.AccountTier, priority, request.TeamId), ct);
+            var triage = await _owner._intake.CategoriseAsync(db, CreateCase.IntakeOf(request, channel, contact!.Id, contact.AccountTier, priority), ct);
 
             // Whole microseconds, as PostgreSQL stores them.
             var now = _owner._clock.GetUtcNow().UtcDateTime;
             now = now.AddTicks(-(now.Ticks % 10));
-            var entity = new Case
+            var (entity, added) = CreateCase.Open(db, request, actor, idempotencyKey, new CreateCase.CaseFields(
+                await CaseNumbers.NextAsync(db, now, ct), channel, urgency, impact, priority, priorityOverridden, status!, contact.Id, contact.AccountId, triage), now);
+            if (added is not null)
             {
-                Number = await CaseNumbers.NextAsync(db, now, ct),
-                Subject = request.Subject!.Trim(),
-                Description = request.Description?.Trim() ?? "",
-                Channel = channel,
-                CategoryId = triage.CategoryId,
-                Product = triage.Product,
-                Urgency = urgency,
-                Impact = impact,
-                Priority = priority,
-                PriorityOverridden = priorityOverridden,
-                StatusId = status!.Id,
-                OwnerId = request.OwnerId,
-                TeamId = request.TeamId,
-                ContactId = contact.Id,
-                AccountId = contact.AccountId,
-                Tags = triage.Tags.ToList(),
-                CustomFields = request.CustomFields ?? [],
-                CreatedAt = now,
-                UpdatedAt = now,
-                ResolvedAt = status.Category >= StatusCategory.Resolved ? now : null,
-                ClosedAt = status.Category == StatusCategory.Closed ? now : null,
-            };
-            entity.SearchText = CreateCase.SearchTextOf(entity);
-            db.Cases.Add(entity);
-            db.TimelineEntries.Add(new TimelineEntry
-            {
-                CaseId = entity.Id,
-                Kind = TimelineKind.Event,
-                Field = "created",
-                NewValue = entity.Number,
-                AuthorUserId = actor.UserId,
-                AuthorName = actor.Name,
-                CreatedAt = now,
-            });
-            if (triage.Explanation is { } explanation)
-            {
-                db.TimelineEntries.Add(new TimelineEntry
-                {
-                    CaseId = entity.Id,
-                    Kind = TimelineKind.Event,
-                    Field = "categorised",
-                    NewValue = explanation,
-                    AuthorUserId = actor.UserId,
-                    AuthorName = actor.Name,
-                    CreatedAt = now,
-                });
-            }
-
-            if (idempotencyKey is not null)
-            {
-                var added = new IdempotencyRecord
-                {
-                    Principal = actor.PrincipalKey,
-                    Key = idempotencyKey,
-                    Operation = nameof(CreateCase),
-                    RequestHash = IdempotencyKey.HashOf(request),
-                    ResourceId = entity.Id,
-                    CreatedAt = now,
-                };
-                db.IdempotencyRecords.Add(added);
-                _earlier[idempotencyKey] = added;
-                _keyOf[entity.Id] = idempotencyKey;
+                _earlier[idempotencyKey!] = added;
+                _keyOf[entity.Id] = idempotencyKey!;
             }
 
             var verdict = await _owner._realtime.ApplyAsync(db, entity, now, ct);
