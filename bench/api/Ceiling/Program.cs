@@ -3,10 +3,14 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 // The storage ceiling for creating cases: per case, one IMMEDIATE transaction (what EF Core's
-// BeginTransactionAsync issues on SQLite) with the counter upsert and the Cases, TimelineEntries and
-// AuditEntries inserts, exactly the statements and value types the app writes, on a copy of the app's
-// migrated database, with the app's connection settings (WAL from the file, default synchronous,
-// foreign keys on as EF Core turns them on, Default Timeout=30). No HTTP, no EF Core, no validation reads.
+// BeginTransactionAsync issues on SQLite) with the counter upsert and raw INSERTs of the same rows the app stored for
+// one case of the API run: its Cases row, and every row of every table that refers to it (timeline entries, SLA
+// instances and timers, automation events, report rows, ...) or to those rows (their audit entries), copied from the
+// newest case in the source file with fresh ids and a fresh number. On a copy of the app's migrated database, with the
+// app's connection settings (WAL from the file, default synchronous, foreign keys on as EF Core turns them on,
+// Default Timeout=30). No HTTP, no EF Core, no validation reads. The copied case is the newest one that routing and the
+// report worker have finished with, so rows written later (the report row) or updated later (the queue) are written
+// once, in their final form; report marks (ReportDirtyCases/Days), which the app writes and deletes again, are not.
 //
 // Usage: Ceiling <source pishkhan.db> [--seconds 30] [--writers 1,64] [--busy-timeout-ms N] [--serialize]
 //   Each writer count runs against a fresh copy of the source file. --busy-timeout-ms sets SQLite's own
@@ -22,7 +26,7 @@ if (options is null)
 
 var seed = Seed.Read(options.Source);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"source {options.Source}: contact {seed.ContactId}, status {seed.StatusId}, api key {seed.ApiKeyId}, {seed.ExistingCases} cases"));
+    $"source {options.Source}: case {seed.CaseId} copied, {seed.ExistingCases} cases; rows per case: {seed.Describe()}"));
 
 foreach (var writers in options.Writers)
 {
@@ -185,50 +189,135 @@ internal sealed record Options(string Source, int Seconds, int[] Writers, int? B
     }
 }
 
-/// <summary>The ids a case refers to, read from the app's database: the bench contact, the default status, the API key.</summary>
-internal sealed record Seed(Guid ContactId, Guid StatusId, Guid ApiKeyId, string ApiKeyName, long ExistingCases)
+/// <summary>
+/// The rows of one case of the API run: the newest case, every row of any table with an id column holding its id, and every
+/// row holding one of those rows' ids (their audit entries). Integer keys are left to SQLite; text ids become fresh ones.
+/// </summary>
+internal sealed record Seed(Guid CaseId, long ExistingCases, IReadOnlyList<TemplateRow> Rows)
 {
+    public string Describe() => string.Join(", ", Rows.GroupBy(r => r.Table).Select(g => $"{g.Key} {g.Count()}")) + $" ({Rows.Count} rows)";
+
     public static Seed Read(string path)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT (SELECT "Id" FROM "Contacts" ORDER BY "CreatedAt" LIMIT 1),
-                   (SELECT "Id" FROM "CaseStatuses" WHERE "IsDefault" ORDER BY "Position" LIMIT 1),
-                   (SELECT "Id" FROM "ApiKeys" ORDER BY "CreatedAt" LIMIT 1),
-                   (SELECT "Name" FROM "ApiKeys" ORDER BY "CreatedAt" LIMIT 1),
-                   (SELECT count(*) FROM "Cases")
-            """;
-        using var reader = command.ExecuteReader();
-        if (!reader.Read() || reader.IsDBNull(0) || reader.IsDBNull(1) || reader.IsDBNull(2))
+        // The newest case the background work (routing, reports) has finished with; the very newest may not be yet.
+        var caseId = Scalar(connection, """
+            SELECT "Id" FROM "Cases" AS c
+            WHERE "QueueId" IS NOT NULL AND EXISTS (SELECT 1 FROM "ReportCases" AS r WHERE r."CaseId" = c."Id")
+            ORDER BY "CreatedAt" DESC LIMIT 1
+            """) ?? Scalar(connection, """SELECT "Id" FROM "Cases" ORDER BY "CreatedAt" DESC LIMIT 1""");
+        if (caseId is null)
         {
-            throw new InvalidOperationException("The source database needs a contact, a default case status and an API key (run bench/api/run.sh first).");
+            throw new InvalidOperationException("The source database needs a case made through the API (run bench/api/run.sh first).");
         }
 
-        return new Seed(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4));
+        var tables = new List<(string Name, List<(string Name, string Type, bool IntegerKey)> Columns)>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = """SELECT "name" FROM sqlite_master WHERE "type" = 'table' AND "name" NOT LIKE 'sqlite_%' AND "name" NOT IN ('__EFMigrationsHistory', 'CaseNumberCounters', 'ReportDirtyCases', 'ReportDirtyDays') ORDER BY "name" """;
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add((reader.GetString(0), []));
+            }
+        }
+
+        foreach (var (name, columns) in tables)
+        {
+            using var info = connection.CreateCommand();
+            info.CommandText = $"PRAGMA table_info(\"{name}\")";
+            using var reader = info.ExecuteReader();
+            while (reader.Read())
+            {
+                var type = reader.GetString(2);
+                columns.Add((reader.GetString(1), type, reader.GetInt32(5) == 1 && type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase)));
+            }
+        }
+
+        // Pass 1: rows that hold the case id; pass 2: rows that hold an id of a pass-1 row (audit entries of SLA instances).
+        var rows = new List<TemplateRow>();
+        var ids = new HashSet<string> { caseId };
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var wanted = ids.ToList();
+            foreach (var (name, columns) in tables)
+            {
+                var idColumns = columns.Where(c => c.Type.Equals("TEXT", StringComparison.OrdinalIgnoreCase) && c.Name.EndsWith("Id", StringComparison.Ordinal)).Select(c => c.Name).ToList();
+                if (idColumns.Count == 0)
+                {
+                    continue;
+                }
+
+                using var select = connection.CreateCommand();
+                var parameters = string.Join(", ", wanted.Select((_, i) => $"@i{i}"));
+                select.CommandText = $"SELECT * FROM \"{name}\" WHERE " + string.Join(" OR ", idColumns.Select(c => $"\"{c}\" IN ({parameters})"));
+                for (var i = 0; i < wanted.Count; i++)
+                {
+                    select.Parameters.AddWithValue($"@i{i}", wanted[i]);
+                }
+
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    var values = new Dictionary<string, object?>();
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        var column = columns.First(c => c.Name == reader.GetName(i));
+                        if (!column.IntegerKey)
+                        {
+                            values[column.Name] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                        }
+                    }
+
+                    var row = new TemplateRow(name, values);
+                    if (rows.Any(r => r.Table == row.Table && r.Key == row.Key))
+                    {
+                        continue;
+                    }
+
+                    rows.Add(row);
+                    if (values.TryGetValue("Id", out var id) && id is string text)
+                    {
+                        ids.Add(text);
+                    }
+                }
+            }
+        }
+
+        // Parents first, as the foreign keys want them: the case, then rows without ids of others, then the rest.
+        var ordered = rows.OrderBy(r => r.Table == "Cases" ? 0 : r.Table == "AuditEntries" ? 3 : r.Values.ContainsKey("InstanceId") ? 2 : 1).ToList();
+        var count = Convert.ToInt64(Scalar(connection, """SELECT count(*) FROM "Cases" """), CultureInfo.InvariantCulture);
+        return new Seed(Guid.Parse(caseId), count, ordered);
     }
+
+    private static string? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+    }
+}
+
+/// <summary>One stored row to copy: its table and its column values (integer keys left out).</summary>
+internal sealed record TemplateRow(string Table, IReadOnlyDictionary<string, object?> Values)
+{
+    public string Key => string.Join("|", Values.Select(v => $"{v.Key}={v.Value}"));
 }
 
 /// <summary>One writer: its own connection and prepared commands, one IMMEDIATE transaction per case.</summary>
 internal sealed class CaseWriter : IDisposable
 {
-    private const string Subject = "Printer on floor 3 is jammed";
-    private const string Description = "The shared printer shows a paper jam error after every second page.";
     private const int JalaliYear = 1405;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _counter;
-    private readonly SqliteCommand _insertCase;
-    private readonly SqliteCommand _insertTimeline;
-    private readonly SqliteCommand _insertAudit;
+    private readonly List<(SqliteCommand Command, TemplateRow Row)> _inserts = [];
     private readonly Seed _seed;
-    private readonly string _actorName;
 
     public CaseWriter(string connectionString, Seed seed, int? busyTimeoutMs)
     {
         _seed = seed;
-        _actorName = $"API key '{seed.ApiKeyName}'";
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         if (busyTimeoutMs is { } busy)
@@ -243,44 +332,45 @@ internal sealed class CaseWriter : IDisposable
             ON CONFLICT ("Year") DO UPDATE SET "Value" = "CaseNumberCounters"."Value" + 1
             RETURNING "Value"
             """, "@year");
-        _insertCase = Command("""
-            INSERT INTO "Cases" ("Id", "AccountId", "CategoryId", "Channel", "ClosedAt", "ContactId", "CreatedAt", "CustomFields", "Description", "FirstResponseAt", "Impact", "Number", "OwnerId", "Priority", "Product", "ResolvedAt", "SearchText", "StatusId", "Subject", "Tags", "TeamId", "UpdatedAt", "Urgency", "Version", "RoutingHops")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, 0);
-            """, Names(24));
-        _insertTimeline = Command("""
-            INSERT INTO "TimelineEntries" ("Id", "AuthorContactId", "AuthorName", "AuthorUserId", "Body", "CaseId", "CreatedAt", "Field", "IsPublic", "Kind", "NewValue", "OldValue", "IsAutomated")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, 0);
-            """, Names(12));
-        _insertAudit = Command("""
-            INSERT INTO "AuditEntries" ("ActorApiKeyId", "ActorName", "ActorUserId", "At", "EntityId", "EntityType", "Field", "NewValue", "OldValue")
-            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)
-            RETURNING "Id";
-            """, Names(9));
+        foreach (var row in seed.Rows)
+        {
+            var columns = row.Values.Keys.ToList();
+            _inserts.Add((Command(
+                $"INSERT INTO \"{row.Table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))});",
+                columns.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"@p{i}")).ToArray()), row));
+        }
     }
 
     public void WriteOne()
     {
-        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
-        var id = Guid.CreateVersion7();
-        using var transaction = _connection.BeginTransaction(); // BEGIN IMMEDIATE, as EF Core's BeginTransactionAsync
-        Enlist(transaction);
+        // Fresh ids for every copied row's own id; references among the copied rows follow them.
+        var fresh = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in _seed.Rows)
+        {
+            if (row.Values.TryGetValue("Id", out var id) && id is string text)
+            {
+                fresh[text] = Guid.CreateVersion7().ToString().ToUpperInvariant();
+            }
+        }
 
+        using var transaction = _connection.BeginTransaction(); // BEGIN IMMEDIATE, as EF Core's BeginTransactionAsync
+        _counter.Transaction = transaction;
         _counter.Parameters[0].Value = JalaliYear;
         var value = Convert.ToInt64(_counter.ExecuteScalar(), CultureInfo.InvariantCulture);
         var number = string.Create(CultureInfo.InvariantCulture, $"{JalaliYear}-{value:000000}");
+        foreach (var (command, row) in _inserts)
+        {
+            command.Transaction = transaction;
+            var i = 0;
+            foreach (var (column, original) in row.Values)
+            {
+                command.Parameters[i++].Value = column == "Number" && row.Table == "Cases" ? number
+                    : original is string text && fresh.TryGetValue(text, out var replaced) ? replaced
+                    : original ?? DBNull.Value;
+            }
 
-        // The same order EF Core sends them in: audit, case, timeline.
-        Set(_insertAudit, _seed.ApiKeyId, _actorName, null, now, id, "Case", "created", null, null);
-        _insertAudit.ExecuteScalar();
-
-        Set(_insertCase,
-            id, null, null, 7 /* Api */, null, _seed.ContactId, now, "{}", Description, null, 2 /* Medium */, number, null,
-            2 /* High */, null, null, $"{number} {Subject} {Description}".ToLowerInvariant(), _seed.StatusId, Subject, "[]", null, now,
-            2 /* Medium */, 0);
-        _insertCase.ExecuteNonQuery();
-
-        Set(_insertTimeline, Guid.CreateVersion7(), null, _actorName, null, "", id, now, "created", false, 4 /* Event */, number, null);
-        _insertTimeline.ExecuteNonQuery();
+            command.ExecuteNonQuery();
+        }
 
         transaction.Commit();
     }
@@ -288,18 +378,12 @@ internal sealed class CaseWriter : IDisposable
     public void Dispose()
     {
         _counter.Dispose();
-        _insertCase.Dispose();
-        _insertTimeline.Dispose();
-        _insertAudit.Dispose();
-        _connection.Dispose();
-    }
+        foreach (var (command, _) in _inserts)
+        {
+            command.Dispose();
+        }
 
-    private void Enlist(SqliteTransaction transaction)
-    {
-        _counter.Transaction = transaction;
-        _insertCase.Transaction = transaction;
-        _insertTimeline.Transaction = transaction;
-        _insertAudit.Transaction = transaction;
+        _connection.Dispose();
     }
 
     private SqliteCommand Command(string sql, params string[] names)
@@ -313,18 +397,7 @@ internal sealed class CaseWriter : IDisposable
 
         return command;
     }
-
-    private static string[] Names(int count) => Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"@p{i}")).ToArray();
-
-    private static void Set(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
 }
-
 internal sealed record RunResult(
     int Writers, long Cases, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs, int FailedWriters, string? FirstError,
     string JournalMode, string Synchronous, int? BusyTimeoutMs, bool Serialized, string RowsAfter)

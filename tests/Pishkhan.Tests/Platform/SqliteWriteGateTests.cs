@@ -19,7 +19,6 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
-        _gate.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
@@ -68,6 +67,39 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         await using var next = NewContext();
         await using var nextTransaction = await next.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
         await nextTransaction.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task Waiting_transactions_get_the_turn_in_arrival_order_and_a_cancelled_one_drops_out()
+    {
+        await using var first = NewContext();
+        var firstTransaction = await first.Database.BeginTransactionAsync();
+
+        await using var second = NewContext();
+        await using var third = NewContext();
+        await using var fourth = NewContext();
+        var secondStarted = second.Database.BeginTransactionAsync();
+        using var cancel = new CancellationTokenSource();
+        var thirdStarted = third.Database.BeginTransactionAsync(cancel.Token);
+        var fourthStarted = fourth.Database.BeginTransactionAsync();
+        await Task.Delay(100);
+        Assert.False(secondStarted.IsCompleted || thirdStarted.IsCompleted || fourthStarted.IsCompleted, "a waiter started while the first held the turn");
+
+        // The third gives up while waiting: it must not take (or keep) a turn.
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => thirdStarted);
+
+        await firstTransaction.CommitAsync();
+        var secondTransaction = await secondStarted.WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.Delay(100);
+        Assert.False(fourthStarted.IsCompleted, "the fourth started while the second held the turn");
+
+        await secondTransaction.CommitAsync();
+        var fourthTransaction = await fourthStarted.WaitAsync(TimeSpan.FromSeconds(5));
+        await fourthTransaction.RollbackAsync();
+        await firstTransaction.DisposeAsync();
+        await secondTransaction.DisposeAsync();
+        await fourthTransaction.DisposeAsync();
     }
 
     private PishkhanDbContext NewContext(int busyTimeoutSeconds = 30)

@@ -27,6 +27,13 @@ public sealed class CalendarResolver(IDbContextFactory<PishkhanDbContext> dbFact
         return await ResolveAsync(db, calendarId, ct);
     }
 
+    /// <summary>
+    /// The calendar with this id, else the default (for an unknown id or none), read through a context the caller already
+    /// has open: no context of its own per call. Null only when there is no calendar at all.
+    /// </summary>
+    public async Task<ResolvedCalendar?> ForCalendarOrDefaultAsync(PishkhanDbContext db, Guid? calendarId, CancellationToken ct = default) =>
+        (calendarId is null ? null : await ResolveAsync(db, calendarId, ct)) ?? await ResolveAsync(db, null, ct);
+
     /// <summary>The default calendar.</summary>
     /// <exception cref="InvalidOperationException">There is no calendar at all (startup seeds one, so this is a broken database).</exception>
     public async Task<ResolvedCalendar> DefaultAsync(CancellationToken ct = default) =>

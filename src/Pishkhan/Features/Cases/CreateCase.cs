@@ -98,20 +98,23 @@ public sealed class CreateCase(
         // Whole microseconds, as PostgreSQL stores them, so the answer equals what a later read returns.
         var now = clock.GetUtcNow().UtcDateTime;
         now = now.AddTicks(-(now.Ticks % 10));
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var entity = Open(db, request, actor, idempotencyKey, new CaseFields(
-            await CaseNumbers.NextAsync(db, now, ct), channel, urgency, impact, priority, priorityOverridden, status!, contact!.Id, contact.AccountId, triage), now).Case;
+        // Everything that only reads (real-time rules, the SLA's policies and calendars) runs before the transaction: on
+        // SQLite a transaction holds the one write turn, so the less it does, the sooner the next request's turn comes.
+        // The number is the one thing that needs the transaction; the case is numbered inside it, just before the save.
+        var (entity, created, _) = Open(db, request, actor, idempotencyKey, new CaseFields(
+            "", channel, urgency, impact, priority, priorityOverridden, status!, contact!.Id, contact.AccountId, triage), now);
 
         // Real-time workflows (validation rules) see the proposed case; they may set fields or refuse it outright.
         var verdict = await realtime.ApplyAsync(db, entity, now, ct);
         if (verdict.Rejection is { } rejection)
         {
-            await transaction.RollbackAsync(ct);
             await realtime.RecordAsync(verdict, ct);
             return rejection;
         }
 
         await sla.ApplyAsync(db, entity, now, ct: ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        Number(entity, created, await CaseNumbers.NextAsync(db, now, ct));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -178,7 +181,7 @@ public sealed class CreateCase(
     /// Adds the new case to <paramref name="db"/> with its "created" (and "categorised") timeline entries and, with a
     /// key, its idempotency record; shared with <see cref="CreateCaseBatch"/>. Nothing is saved here.
     /// </summary>
-    internal static (Case Case, IdempotencyRecord? Record) Open(
+    internal static (Case Case, TimelineEntry Created, IdempotencyRecord? Record) Open(
         PishkhanDbContext db, CreateCaseRequest request, Actor actor, string? idempotencyKey, CaseFields fields, DateTime now)
     {
         var entity = new Case
@@ -207,7 +210,7 @@ public sealed class CreateCase(
         };
         entity.SearchText = SearchTextOf(entity);
         db.Cases.Add(entity);
-        Event("created", entity.Number);
+        var created = Event("created", entity.Number);
         if (fields.Triage.Explanation is { } explanation)
         {
             Event("categorised", explanation);
@@ -227,9 +230,9 @@ public sealed class CreateCase(
             });
         }
 
-        return (entity, record);
+        return (entity, created, record);
 
-        void Event(string field, string value) => db.TimelineEntries.Add(new TimelineEntry
+        TimelineEntry Event(string field, string value) => db.TimelineEntries.Add(new TimelineEntry
         {
             CaseId = entity.Id,
             Kind = TimelineKind.Event,
@@ -238,7 +241,15 @@ public sealed class CreateCase(
             AuthorUserId = actor.UserId,
             AuthorName = actor.Name,
             CreatedAt = now,
-        });
+        }).Entity;
+    }
+
+    /// <summary>Gives a case opened without a number (see <see cref="HandleAsync"/>) its number, searchable and on its "created" entry.</summary>
+    private static void Number(Case entity, TimelineEntry created, string number)
+    {
+        entity.Number = number;
+        entity.SearchText = SearchTextOf(entity);
+        created.NewValue = number;
     }
 
     internal static string SearchTextOf(Case c) => PersianText.NormalizeForSearch($"{c.Number} {c.Subject} {c.Description}");

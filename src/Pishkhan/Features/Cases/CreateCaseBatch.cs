@@ -115,7 +115,7 @@ public sealed class CreateCaseBatch(
             // Whole microseconds, as PostgreSQL stores them.
             var now = _owner._clock.GetUtcNow().UtcDateTime;
             now = now.AddTicks(-(now.Ticks % 10));
-            var (entity, added) = CreateCase.Open(db, request, actor, idempotencyKey, new CreateCase.CaseFields(
+            var (entity, _, added) = CreateCase.Open(db, request, actor, idempotencyKey, new CreateCase.CaseFields(
                 await CaseNumbers.NextAsync(db, now, ct), channel, urgency, impact, priority, priorityOverridden, status!, contact.Id, contact.AccountId, triage), now);
             if (added is not null)
             {

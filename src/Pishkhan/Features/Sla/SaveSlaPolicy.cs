@@ -59,7 +59,7 @@ public sealed record SlaReorderRequest(List<Guid>? Ids);
 /// queues a background recalculation of the open cases, because a policy edit can change both which policy applies
 /// and the due instants of the one that does.
 /// </summary>
-public sealed class SaveSlaPolicy(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock)
+public sealed class SaveSlaPolicy(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, SlaEngine engine)
 {
     public async Task<IReadOnlyList<SlaPolicyDto>> ListAsync(CancellationToken ct = default)
     {
@@ -136,6 +136,7 @@ public sealed class SaveSlaPolicy(IDbContextFactory<PishkhanDbContext> dbFactory
         {
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            engine.ForgetSetup();
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -162,6 +163,7 @@ public sealed class SaveSlaPolicy(IDbContextFactory<PishkhanDbContext> dbFactory
         SlaRecalculations.Enqueue(db, $"policy '{policy.Name}' deleted", null, id, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        engine.ForgetSetup();
         return id;
     }
 
@@ -199,6 +201,7 @@ public sealed class SaveSlaPolicy(IDbContextFactory<PishkhanDbContext> dbFactory
         SlaRecalculations.Enqueue(db, "policies reordered", null, null, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        engine.ForgetSetup();
         return ordered.Select(SlaPolicyDto.From).ToList();
     }
 

@@ -4,6 +4,7 @@ using NodaTime;
 using Pishkhan.Calendar;
 using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
+using Pishkhan.Platform.Caching;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Sla;
@@ -29,10 +30,22 @@ public sealed record SlaSetup(IReadOnlyList<SlaPolicyRules> Policies, IReadOnlyD
 /// inside their own transactions), so a case change and its SLA consequences commit together or not at all — nothing
 /// depends on a process staying alive after the commit.
 /// </summary>
-public sealed class SlaEngine(CalendarResolver calendars)
+public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
 {
     public const string TimelineField = "sla";
     public const string AuthorName = "SLA";
+
+    /// <summary>
+    /// How long the policies and statuses read for a single case's replay are kept. A save on this node forgets them at
+    /// once (<see cref="ForgetSetup"/>); a policy saved on another node is seen within this time, and the recalculation
+    /// its save queues corrects the open cases either way.
+    /// </summary>
+    public static readonly TimeSpan SetupLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly CachedValue<SlaSetup> _setup = new(SetupLifetime, clock);
+
+    /// <summary>After a policy is saved, deleted or reordered: the next single-case replay reads the policies afresh.</summary>
+    public void ForgetSetup() => _setup.Forget();
 
     /// <summary>Reads the policies and statuses once, for a unit of work that replays many cases.</summary>
     public static async Task<SlaSetup> LoadSetupAsync(PishkhanDbContext db, CancellationToken ct = default) => new(
@@ -44,14 +57,14 @@ public sealed class SlaEngine(CalendarResolver calendars)
     public async Task<SlaComputation> ComputeAsync(
         PishkhanDbContext db, Case entity, DateTime now, IReadOnlyList<SlaInstance>? existing = null, SlaSetup? setup = null, CancellationToken ct = default)
     {
-        setup ??= await LoadSetupAsync(db, ct);
+        setup ??= await _setup.GetAsync(c => LoadSetupAsync(db, c), ct);
         var selection = SlaPolicySelector.Select(setup.Policies, await FactsAsync(db, entity, setup.Policies, ct));
         if (selection.Policy is not { } policy)
         {
             return new SlaComputation(selection, null, null, "", SlaClock.AllDay, []);
         }
 
-        var calendar = policy.Is24x7 ? null : await calendars.ForCalendarAsync(policy.CalendarId, ct) ?? await calendars.DefaultAsync(ct);
+        var calendar = policy.Is24x7 ? null : await calendars.ForCalendarOrDefaultAsync(db, policy.CalendarId, ct);
         return Compute(entity, now, existing, setup, selection, calendar, await HistoryAsync(db, entity, setup.Statuses, now, ct));
     }
 

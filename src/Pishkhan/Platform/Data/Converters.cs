@@ -14,10 +14,49 @@ public sealed class JsonDictionaryConverter() : ValueConverter<Dictionary<string
     v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
     v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>());
 
+/// <remarks>
+/// No comparer expression here may contain a lambda of its own: EF Core compiles these expressions into the change
+/// tracker's snapshot and comparison code, and a nested lambda there becomes a <c>DynamicMethod.CreateDelegate</c> call
+/// each time a tracked entity is snapshotted or compared.
+/// </remarks>
 public sealed class JsonDictionaryComparer() : ValueComparer<Dictionary<string, string>>(
     (a, b) => a == null ? b == null : b != null && a.Count == b.Count && !a.Except(b).Any(),
-    v => v.Aggregate(0, (hash, pair) => hash ^ HashCode.Combine(pair.Key, pair.Value)),
-    v => new Dictionary<string, string>(v));
+    v => HashOf(v),
+    v => new Dictionary<string, string>(v))
+{
+    private static int HashOf(Dictionary<string, string> value)
+    {
+        var hash = 0;
+        foreach (var (key, text) in value)
+        {
+            hash ^= HashCode.Combine(key, text);
+        }
+
+        return hash;
+    }
+}
+
+/// <summary>
+/// Compares lists of strings (tags, scopes, terms) element by element, in order. It replaces EF Core's own comparer for
+/// these primitive collections, whose expressions hold nested lambdas (<c>Snapshot(source, v => v)</c>): compiled into
+/// the change tracker, each one costs a <c>DynamicMethod.CreateDelegate</c> call per snapshot and per comparison.
+/// </summary>
+public sealed class StringListComparer() : ValueComparer<List<string>>(
+    (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+    v => HashOf(v),
+    v => new List<string>(v))
+{
+    private static int HashOf(List<string> value)
+    {
+        var hash = new HashCode();
+        foreach (var item in value)
+        {
+            hash.Add(item);
+        }
+
+        return hash.ToHashCode();
+    }
+}
 
 /// <summary>Stores a small structured value (a list of conditions, a skill map) as one JSON text column.</summary>
 public sealed class JsonColumnConverter<T>() : ValueConverter<T, string>(

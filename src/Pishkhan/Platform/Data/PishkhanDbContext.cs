@@ -66,6 +66,10 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PishkhanDbContext).Assembly);
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(e => e.GetDeclaredProperties()).Where(p => p.ClrType == typeof(List<string>)))
+        {
+            property.SetValueComparer(new StringListComparer());
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

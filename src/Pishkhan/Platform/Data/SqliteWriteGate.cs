@@ -18,19 +18,19 @@ namespace Pishkhan.Platform.Data;
 /// <see cref="WaitLimit"/> fails with a clear error instead of hanging, which also exposes code that opens a
 /// second transaction while holding the first. PostgreSQL does not use it.
 /// </remarks>
-public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor, IDisposable
+public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor
 {
     /// <summary>How long a transaction waits for its turn; matches the connection's default command timeout.</summary>
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly Turn _turn = new();
     private readonly ConditionalWeakTable<DbConnection, object> _holders = new();
 
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
         CancellationToken cancellationToken = default)
     {
-        if (!await _turn.WaitAsync(WaitLimit, cancellationToken))
+        if (!await _turn.EnterAsync(WaitLimit, cancellationToken))
         {
             throw Timeout();
         }
@@ -42,7 +42,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
     public override InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (!_turn.Wait(WaitLimit))
+        if (!_turn.EnterAsync(WaitLimit, CancellationToken.None).AsTask().GetAwaiter().GetResult())
         {
             throw Timeout();
         }
@@ -94,8 +94,6 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _turn.Dispose();
-
     /// <summary>A committed ADO.NET transaction forgets its connection; the context still knows it.</summary>
     private void Release(DbTransaction transaction, DbContextEventData eventData)
     {
@@ -111,10 +109,95 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
     {
         if (_holders.Remove(connection))
         {
-            _turn.Release();
+            _turn.Exit();
         }
     }
 
     private static TimeoutException Timeout() => new(
         $"Waited more than {WaitLimit.TotalSeconds:0} s for the SQLite write turn; another transaction on this database has held it too long.");
+
+    /// <summary>
+    /// The write turn: one holder, waiters served in arrival order. Unlike <see cref="SemaphoreSlim"/>, whose release
+    /// runs the next waiter's continuation inline (so one commit went on to run the next transaction, and that one the
+    /// next, on one thread and one ever deeper stack), a release here only schedules the next holder: it goes on in its
+    /// own thread-pool work item, queued on the releasing thread, which takes it up next.
+    /// </summary>
+    private sealed class Turn
+    {
+        private readonly object _lock = new();
+        private readonly LinkedList<TaskCompletionSource> _waiters = new();
+        private bool _held;
+
+        /// <summary>True once the turn is this caller's; false when <paramref name="limit"/> passed first.</summary>
+        public async ValueTask<bool> EnterAsync(TimeSpan limit, CancellationToken ct)
+        {
+            LinkedListNode<TaskCompletionSource> node;
+            lock (_lock)
+            {
+                if (!_held)
+                {
+                    _held = true;
+                    return true;
+                }
+
+                node = _waiters.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+
+            try
+            {
+                await node.Value.Task.WaitAsync(limit, ct);
+                return true;
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                bool stillWaiting;
+                lock (_lock)
+                {
+                    stillWaiting = node.List is not null;
+                    if (stillWaiting)
+                    {
+                        _waiters.Remove(node);
+                    }
+                }
+
+                if (stillWaiting)
+                {
+                    if (e is TimeoutException)
+                    {
+                        return false;
+                    }
+
+                    throw;
+                }
+
+                // Granted just as the wait gave up: the turn is ours; a cancelled caller hands it straight on.
+                if (e is OperationCanceledException)
+                {
+                    Exit();
+                    throw;
+                }
+
+                return true;
+            }
+        }
+
+        public void Exit()
+        {
+            TaskCompletionSource? next = null;
+            lock (_lock)
+            {
+                if (_waiters.First is { } first)
+                {
+                    _waiters.RemoveFirst();
+                    next = first.Value;
+                }
+                else
+                {
+                    _held = false;
+                }
+            }
+
+            next?.TrySetResult();
+        }
+    }
 }
