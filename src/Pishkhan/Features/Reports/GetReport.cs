@@ -262,7 +262,7 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
                     var facts = ReportMetrics.Breaches(list.Select(x => new SlaFact(x.CaseId, x.Number, x.Metric, x.PolicyId, x.TeamId, x.OwnerId, x.State,
                         x.DueAt is { } d ? I(d) : null, x.BreachedAt is { } b ? I(b) : null, x.AchievedAt is { } a ? I(a) : null))).Take(MaxBreaches);
                     table = (["caseNumber", "caseId", "metric", "policy", "team", "agent", "dueAt", "breachedAt", "achievedAt"],
-                        ReportMetrics.Breaches(facts).Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
+                        facts.Select(b => Row(b.CaseNumber, b.CaseId, ReportMetrics.Camel(b.Metric.ToString()), names.Policy(b.PolicyId.ToString()),
                             names.Team(b.TeamId?.ToString()), names.User(b.OwnerId?.ToString()), Utc(b.DueAt), Utc(b.BreachedAt), Utc(b.AchievedAt))));
                     summary["total"] = total;
                     summary["shown"] = Math.Min(total, MaxBreaches);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Pishkhan.Features.Cases;
+using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Reports;
 
@@ -33,15 +34,10 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
             return;
         }
 
-        context.ChangeTracker.DetectChanges();
-        // Detected once: the walks below need not compare every tracked property again.
-        var auto = context.ChangeTracker.AutoDetectChangesEnabled;
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        List<Guid> changed;
-        var days = new HashSet<int>();
-        try
+        var (changed, days) = DetectedChanges.Read(context.ChangeTracker, () =>
         {
-            changed = context.ChangeTracker.Entries<Case>()
+            var days = new HashSet<int>();
+            var changed = context.ChangeTracker.Entries<Case>()
                 .Where(e => e.State is EntityState.Added or EntityState.Modified)
                 .Select(e => e.Entity.Id)
                 .ToList();
@@ -64,11 +60,9 @@ public sealed class ReportChangeMarker : SaveChangesInterceptor
                     days.UnionWith(ReportDays.DaysAround(e.Property(i => i.StartedAt).OriginalValue));
                 }
             }
-        }
-        finally
-        {
-            context.ChangeTracker.AutoDetectChangesEnabled = auto;
-        }
+
+            return (changed, days);
+        });
 
         foreach (var id in changed)
         {

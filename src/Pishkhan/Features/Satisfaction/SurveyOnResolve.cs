@@ -101,27 +101,12 @@ public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesIntercepto
     }
 
     /// <summary>Cases this save creates, or whose status it changes, with their new status when it is already loaded.</summary>
-    private static List<(EntityEntry<Case> Entry, CaseStatus? Status)> Candidates(PishkhanDbContext db)
+    private static List<(EntityEntry<Case> Entry, CaseStatus? Status)> Candidates(PishkhanDbContext db) =>
+        DetectedChanges.Read(db.ChangeTracker, () => Collect(db));
+
+    private static List<(EntityEntry<Case> Entry, CaseStatus? Status)> Collect(PishkhanDbContext db)
     {
-        db.ChangeTracker.DetectChanges();
         var found = new List<(EntityEntry<Case>, CaseStatus?)>();
-        // Detected once: the walk below need not compare every tracked property again.
-        var auto = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            Collect(db, found);
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = auto;
-        }
-
-        return found;
-    }
-
-    private static void Collect(PishkhanDbContext db, List<(EntityEntry<Case>, CaseStatus?)> found)
-    {
         foreach (var entry in db.ChangeTracker.Entries<Case>())
         {
             var statusChanged = entry.State == EntityState.Added
@@ -135,6 +120,8 @@ public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesIntercepto
             var status = entry.Entity.Status is { } s && s.Id == statusId ? s : db.CaseStatuses.Local.FirstOrDefault(x => x.Id == statusId);
             found.Add((entry, status));
         }
+
+        return found;
     }
 
     private void Offer(PishkhanDbContext db, Case entity, SatisfactionSurvey? existing)

@@ -214,8 +214,8 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
         return changes;
     }
 
-    /// <summary>Writes one replay's result into <paramref name="db"/>: instance rows, timers, and timeline events for what changed.</summary>
-    private static void Write(SlaWrites db, Case entity, DateTime now, string? recalculation, List<SlaInstance> rows, List<SlaTimer> timers, SlaComputation computation)
+    /// <summary>Collects one replay's result in <paramref name="writes"/>: instance rows, timers, and timeline events for what changed.</summary>
+    private static void Write(SlaWrites writes, Case entity, DateTime now, string? recalculation, List<SlaInstance> rows, List<SlaTimer> timers, SlaComputation computation)
     {
         var policy = computation.Selection.Policy;
         var kept = new HashSet<Guid>();
@@ -226,7 +226,7 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
             if (row is null)
             {
                 row = new SlaInstance { CaseId = entity.Id, PolicyId = policy!.Id, Metric = result.Metric, Cycle = result.Cycle, AppliedAt = now };
-                db.AddedInstances.Add(row);
+                writes.AddedInstances.Add(row);
                 rows.Add(row);
             }
 
@@ -249,33 +249,33 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
             var label = $"{Label(result.Metric, result.Cycle)} ({policy.Name})";
             if (before is null)
             {
-                Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Applied, $"{label}: {Describe(row)}", now);
+                Timeline(writes, entity.Id, result.Metric, result.Cycle, SlaEventKind.Applied, $"{label}: {Describe(row)}", now);
             }
             else
             {
                 if (before.AchievedAt is null && row.AchievedAt is not null)
                 {
-                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Fulfilled, $"{label}: fulfilled after {Minutes(row.AchievedSeconds)} business minutes{(row.BreachedAt is null ? "" : " (late)")}", now);
+                    Timeline(writes, entity.Id, result.Metric, result.Cycle, SlaEventKind.Fulfilled, $"{label}: fulfilled after {Minutes(row.AchievedSeconds)} business minutes{(row.BreachedAt is null ? "" : " (late)")}", now);
                 }
                 else if (before.State != SlaState.Cancelled && row.State == SlaState.Cancelled)
                 {
-                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Cancelled, $"{label}: cancelled (the case was resolved)", now);
+                    Timeline(writes, entity.Id, result.Metric, result.Cycle, SlaEventKind.Cancelled, $"{label}: cancelled (the case was resolved)", now);
                 }
                 else if (before.State != SlaState.Paused && row.State == SlaState.Paused)
                 {
-                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Paused, $"{label}: paused after {Minutes(row.ElapsedSeconds)} business minutes", now);
+                    Timeline(writes, entity.Id, result.Metric, result.Cycle, SlaEventKind.Paused, $"{label}: paused after {Minutes(row.ElapsedSeconds)} business minutes", now);
                 }
                 else if ((before.State == SlaState.Paused || !before.IsOpen) && row.IsOpen && row.State != SlaState.Paused)
                 {
-                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Resumed, $"{label}: {(before.IsOpen ? "resumed" : "reopened")}, {Describe(row)}", now);
+                    Timeline(writes, entity.Id, result.Metric, result.Cycle, SlaEventKind.Resumed, $"{label}: {(before.IsOpen ? "resumed" : "reopened")}, {Describe(row)}", now);
                 }
                 else if (recalculation is not null && before.DueAt != row.DueAt)
                 {
-                    Timeline(db, entity.Id, result.Metric, result.Cycle, SlaEventKind.Recalculated, $"{label}: recalculated after {recalculation}; {Describe(row)}", now);
+                    Timeline(writes, entity.Id, result.Metric, result.Cycle, SlaEventKind.Recalculated, $"{label}: recalculated after {recalculation}; {Describe(row)}", now);
                 }
             }
 
-            SyncTimers(db, timers, row, result, entity.Id);
+            SyncTimers(writes, timers, row, result, entity.Id);
         }
 
         foreach (var row in rows.Where(r => !kept.Contains(r.Id) && r.IsOpen))
@@ -289,17 +289,17 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
             row.DueAt = null;
             row.WarnAt = null;
             row.ComputedAt = now;
-            Timeline(db, entity.Id, row.Metric, row.Cycle, SlaEventKind.Cancelled, $"{Label(row.Metric, row.Cycle)} ({policyName}): cancelled, {why}", now);
+            Timeline(writes, entity.Id, row.Metric, row.Cycle, SlaEventKind.Cancelled, $"{Label(row.Metric, row.Cycle)} ({policyName}): cancelled, {why}", now);
         }
 
         foreach (var timer in timers.Where(t => t.FiredAt is null && !kept.Contains(t.InstanceId)))
         {
-            db.Remove(timer);
+            writes.Remove(timer);
         }
     }
 
     /// <summary>Every level not yet fired gets a timer at the instant it is (or was) reached; a level with no due instant now (paused, fulfilled) has none.</summary>
-    private static void SyncTimers(SlaWrites db, List<SlaTimer> timers, SlaInstance row, SlaInstanceResult result, Guid caseId)
+    private static void SyncTimers(SlaWrites writes, List<SlaTimer> timers, SlaInstance row, SlaInstanceResult result, Guid caseId)
     {
         foreach (var level in result.Levels)
         {
@@ -316,7 +316,7 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
                 if (timer is null)
                 {
                     timer = new SlaTimer { InstanceId = row.Id, CaseId = caseId, Level = level.Key, DueAt = ToDateTime(at) };
-                    db.AddedTimers.Add(timer);
+                    writes.AddedTimers.Add(timer);
                     timers.Add(timer);
                 }
                 else if (timer.DueAt != ToDateTime(at))
@@ -326,7 +326,7 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
             }
             else if (timer is not null)
             {
-                db.Remove(timer);
+                writes.Remove(timer);
                 timers.Remove(timer);
             }
         }
@@ -335,8 +335,8 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
     internal static void Timeline(PishkhanDbContext db, Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
         db.TimelineEntries.Add(Event(caseId, metric, cycle, kind, body, now));
 
-    private static void Timeline(SlaWrites db, Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
-        db.Events.Add(Event(caseId, metric, cycle, kind, body, now));
+    private static void Timeline(SlaWrites writes, Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
+        writes.Events.Add(Event(caseId, metric, cycle, kind, body, now));
 
     private static TimelineEntry Event(Guid caseId, SlaMetric metric, int cycle, SlaEventKind kind, string body, DateTime now) =>
         new()

@@ -25,7 +25,10 @@ public sealed record SlaRecalculationDto(
 public sealed class SlaRecalculations(
     IDbContextFactory<PishkhanDbContext> dbFactory, SlaEngine engine, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SlaOptions> options, ILogger<SlaRecalculations> logger)
 {
-    /// <summary>Cases per batch (one transaction): larger batches mean fewer commits, smaller ones a shorter hold on SQLite's single writer.</summary>
+    /// <summary>
+    /// The default of <c>Pishkhan:Sla:RecalculationBatchSize</c>, the cases per batch (one transaction): larger batches mean
+    /// fewer commits, smaller ones a shorter hold on SQLite's single writer.
+    /// </summary>
     public const int BatchSize = 1000;
 
     private static readonly Actor SlaActor = Actor.System with { Name = SlaEngine.AuthorName };

@@ -92,23 +92,17 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     }
 
     /// <summary>
-    /// The outbox events and audit rows of the pending changes. Changes are detected once for both (each walk of the
-    /// change tracker would otherwise compare every tracked property again); they only read entries and add rows.
+    /// The outbox events and audit rows of the pending changes, with changes detected once for both (see
+    /// <see cref="DetectedChanges"/>); they only read entries and add rows.
     /// </summary>
     private void CaptureChanges()
     {
         var now = Clock.GetUtcNow().UtcDateTime;
-        ChangeTracker.DetectChanges();
-        var auto = ChangeTracker.AutoDetectChangesEnabled;
-        ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        DetectedChanges.Read(ChangeTracker, () =>
         {
             Features.Automation.AutomationOutbox.Capture(this, now);
             AuditWriter.Capture(this, Actor, now);
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = auto;
-        }
+            return true;
+        });
     }
 }
