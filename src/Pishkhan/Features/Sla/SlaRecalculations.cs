@@ -203,7 +203,9 @@ public sealed class SlaRecalculations(
     /// </summary>
     private async Task<int> RunInParallelAsync(Guid jobId, List<Guid[]> batches, CancellationToken ct)
     {
-        var running = new Dictionary<Task, int>();
+        // By batch, not by task: an async method that finishes without yielding returns the shared completed task, so two
+        // batches can hand back the same Task object (a dictionary keyed by task then lost one, and the job never finished).
+        var running = new Dictionary<int, Task>();
         var done = new bool[batches.Count];
         var next = 0;
         var frontier = 0;
@@ -214,12 +216,13 @@ public sealed class SlaRecalculations(
             {
                 while (running.Count < Parallelism && next < batches.Count && !ct.IsCancellationRequested)
                 {
-                    running[RunBatchOrRetryAsync(jobId, batches[next], null, false, ct)] = next++;
+                    running[next] = RunBatchOrRetryAsync(jobId, batches[next], null, false, ct);
+                    next++;
                 }
 
-                var finished = await Task.WhenAny(running.Keys);
-                var index = running[finished];
-                running.Remove(finished);
+                var finished = await Task.WhenAny(running.Values);
+                var index = running.First(r => r.Value == finished).Key;
+                running.Remove(index);
                 await finished;
                 done[index] = true;
                 processed += batches[index].Length;
@@ -242,7 +245,7 @@ public sealed class SlaRecalculations(
         catch
         {
             // Let the batches still in flight end (each commits or rolls back on its own) before reporting the failure.
-            await Task.WhenAll(running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+            await Task.WhenAll(running.Values.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
             throw;
         }
 
