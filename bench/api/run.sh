@@ -5,6 +5,13 @@
 #   CONNECTIONS=8 DURATION=10s bench/api/run.sh
 #   SWEEP="1 4 16" bench/api/run.sh        # also short runs at these connection counts (each on a fresh app)
 #   SKIP_BUILD=1 SKIP_CEILING=1 ...        # reuse the last Release build / API only
+#   RATE=400 bench/api/run.sh              # the fixed-rate run at 400 cases/s (default: 25% of the measured ceiling)
+#   SKIP_RATE=1 ...                        # no fixed-rate run
+#
+# Two API runs: "main" is closed-loop (each connection sends its next request when the last is answered, so the rate
+# is the most the server takes and latency is mostly queueing); "rate" sends RATE requests a second on a fixed
+# schedule over the same connections, the latency a client sees at that load (issue 2's target: p99 under 50 ms at
+# 25% of the ceiling).
 #
 # Needs: dotnet (SDK in global.json), wrk (apt-get install -y wrk). Debian's "bombardier" package is an
 # unrelated game; the Go load generator of that name is not packaged, so this uses wrk + create-case.lua.
@@ -96,9 +103,10 @@ load() {
   [[ -n "$PISHKHAN_CONTACT_ID" ]] || { echo "could not create the bench contact" >&2; exit 1; }
   export PISHKHAN_CONTACT_ID PISHKHAN_API_KEY="$API_KEY"
   echo "== $name: contact $PISHKHAN_CONTACT_ID, warm-up $WARMUP x 8 connections, then $conns connections x $duration"
-  wrk -t "$THREADS" -c 8 -d "$WARMUP" -s "$here/create-case.lua" "http://127.0.0.1:$PORT" >"$data/warmup.txt"
+  env -u PISHKHAN_RATE wrk -t "$THREADS" -c 8 -d "$WARMUP" -s "$here/create-case.lua" "http://127.0.0.1:$PORT" >"$data/warmup.txt"
   grep -E '^(created_201|non_201)=' "$data/warmup.txt" | sed 's/^/   warm-up /'
   local threads=$(( conns < THREADS ? conns : THREADS ))
+  export PISHKHAN_THREADS="$threads"
   local cpu0; cpu0="$(cpu_seconds "$server_pid")"
   ( sleep "$(( ${duration%s} / 2 ))"; top -b -n1 -w 200 | head -20 >"$data/top.txt" ) &
   local top_pid=$!
@@ -125,5 +133,17 @@ if [[ -z "${SKIP_CEILING:-}" ]]; then
   # shellcheck disable=SC2086
   dotnet "$ceiling_dll" "$results/main/app/pishkhan.db" --seconds "$CEILING_SECONDS" --writers "$CEILING_WRITERS" $CEILING_EXTRA \
     | tee "$results/ceiling.txt"
+fi
+if [[ -z "${SKIP_RATE:-}" ]]; then
+  rate="${RATE:-}"
+  if [[ -z "$rate" && -f "$results/ceiling.txt" ]]; then
+    rate="$(awk '/^writers=1 /{for (i = 1; i <= NF; i++) if ($i ~ /^rate=/) { sub("rate=", "", $i); sub("/s", "", $i); printf "%d", ($i * 0.25) + 0.999 }}' "$results/ceiling.txt")"
+  fi
+  if [[ -n "$rate" ]]; then
+    echo "== fixed rate: $rate cases/s over $CONNECTIONS connections"
+    export PISHKHAN_RATE="$rate"
+    load rate "$CONNECTIONS" "$DURATION"
+    unset PISHKHAN_RATE
+  fi
 fi
 echo "results: $results"

@@ -102,6 +102,54 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         await fourthTransaction.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_write_statement_outside_a_transaction_waits_its_turn_and_gives_it_back_even_when_it_fails()
+    {
+        await using var first = NewContext();
+        var firstTransaction = await first.Database.BeginTransactionAsync();
+
+        await using var writer = NewContext();
+        var delete = writer.Database.ExecuteSqlRawAsync("DELETE FROM \"ReportDirtyCases\" WHERE \"Id\" > 0");
+        await Task.Delay(200);
+        Assert.False(delete.IsCompleted, "a write statement ran while a transaction held the turn");
+
+        // In arrival order: the statement goes before a transaction that asked after it (SQLite alone would let the
+        // transaction take the lock first and keep the statement waiting until it commits).
+        await using var later = NewContext();
+        var laterStarted = later.Database.BeginTransactionAsync();
+        await Task.Delay(100);
+        await firstTransaction.CommitAsync();
+        await firstTransaction.DisposeAsync();
+        await delete.WaitAsync(TimeSpan.FromSeconds(5));
+        await using (var laterTransaction = await laterStarted.WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+            await laterTransaction.RollbackAsync();
+        }
+
+        // A failing statement gives its turn back too.
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => writer.Database.ExecuteSqlRawAsync("DELETE FROM \"NoSuchTable\""));
+        await using var next = NewContext();
+        await using var nextTransaction = await next.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        await nextTransaction.RollbackAsync();
+
+        // Reads outside a transaction never wait.
+        await using var holder = NewContext();
+        await using var holding = await holder.Database.BeginTransactionAsync();
+        await using var reader = NewContext();
+        Assert.Equal(0, await reader.Contacts.CountAsync().WaitAsync(TimeSpan.FromSeconds(5)));
+        await holding.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task Connections_wait_out_outside_contention_with_SQLites_own_busy_timeout()
+    {
+        await using var db = NewContext(busyTimeoutSeconds: 1);
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout;";
+        Assert.Equal((long)SqliteWriteGate.WaitLimit.TotalMilliseconds, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private PishkhanDbContext NewContext(int busyTimeoutSeconds = 30)
     {
         var options = new DbContextOptionsBuilder<PishkhanDbContext>();

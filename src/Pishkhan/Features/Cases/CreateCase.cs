@@ -36,7 +36,8 @@ public sealed class CreateCase(
     Triage.PriorityMatrices matrices,
     Triage.Intake intake,
     SlaEngine sla,
-    Automation.RealtimeAutomation realtime)
+    Automation.RealtimeAutomation realtime,
+    GroupCommit commits)
 {
     public async Task<Outcome<CaseDto>> HandleAsync(CreateCaseRequest request, Actor actor, string? idempotencyKey = null, CancellationToken ct = default)
     {
@@ -113,17 +114,18 @@ public sealed class CreateCase(
         }
 
         await sla.ApplyAsync(db, entity, now, ct: ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        Number(entity, created, await CaseNumbers.NextAsync(db, now, ct));
         try
         {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            // On SQLite, cases created at the same moment share one commit (see GroupCommit).
+            await commits.RunAsync(db, async writer =>
+            {
+                Number(entity, created, await CaseNumbers.NextAsync(writer, now, CancellationToken.None));
+                await writer.SaveChangesAsync(CancellationToken.None);
+            }, ct);
         }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {
             // A concurrent request with the same key committed first; answer with its case.
-            await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             return await ReplayAsync(db, request, actor, idempotencyKey, ct) ?? throw new InvalidOperationException("Idempotent create failed without a stored result.");
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -69,8 +70,7 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
                 }
 
                 written += await RecomputeAsync([.. marks.Select(m => m.CaseId).Distinct()], ct);
-                var ids = marks.Select(m => m.Id).ToList();
-                await db.Set<ReportDirtyCase>().Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+                await DeleteMarksAsync<ReportDirtyCase>(db, marks.Select(m => m.Id), ct);
             }
 
             return new CatchUpResult(written, false);
@@ -357,7 +357,6 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             var to = from + DaysPerBatch - 1;
             var marks = await db.Set<ReportDirtyDay>().AsNoTracking().Where(d => d.Day >= from && d.Day <= to).Select(d => new { d.Id, d.Day }).ToListAsync(ct);
             var days = marks.Select(m => m.Day).ToHashSet();
-            var ids = marks.Select(m => m.Id).ToList();
             // Rows are read per run of consecutive marked days (marks on the 1st and the 60th day are two short reads, not two months).
             var created = new List<DayCaseRow>();
             var closed = new List<DayClosedRow>();
@@ -389,13 +388,33 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             await db.Set<ReportDay>().Where(d => days.Contains(d.Day)).ExecuteDeleteAsync(ct);
             db.AddRange(computed);
             await db.SaveChangesAsync(ct);
-            await db.Set<ReportDirtyDay>().Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(ct);
+            await DeleteMarksAsync<ReportDirtyDay>(db, marks.Select(m => m.Id), ct);
             await transaction.CommitAsync(ct);
         }
 
         await using var check = await dbFactory.CreateDbContextAsync(ct);
         return await check.Set<ReportDirtyDay>().AnyAsync(ct);
     }
+
+    /// <summary>
+    /// Deletes exactly these change marks (never one written since they were read). Their ids are mostly consecutive, so
+    /// they go as ranges: a day marked by every new case can have tens of thousands of marks, and one parameter per id
+    /// made a statement that held SQLite's write turn for a second.
+    /// </summary>
+    private static async Task DeleteMarksAsync<TMark>(PishkhanDbContext db, IEnumerable<long> ids, CancellationToken ct)
+    {
+        var table = db.Model.FindEntityType(typeof(TMark))!.GetTableName();
+        foreach (var chunk in IdRanges.Of(ids).Chunk(MarkRangesPerStatement))
+        {
+            // Only integers are inlined, never text.
+            var sql = string.Create(CultureInfo.InvariantCulture, $"DELETE FROM \"{table}\" WHERE ")
+                + string.Join(" OR ", chunk.Select(r => string.Create(CultureInfo.InvariantCulture, $"\"Id\" BETWEEN {r.From} AND {r.To}")));
+            await db.Database.ExecuteSqlRawAsync(sql, ct);
+        }
+    }
+
+    /// <summary>How many id ranges one delete of change marks names.</summary>
+    private const int MarkRangesPerStatement = 200;
 
     /// <summary>Runs of consecutive days, each as its first and last day, in order.</summary>
     private static IEnumerable<(int From, int To)> Runs(IEnumerable<int> days)

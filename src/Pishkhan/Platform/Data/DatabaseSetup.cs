@@ -21,20 +21,31 @@ public static class DatabaseSetup
         var provider = configuration["Database:Provider"] ?? "Sqlite";
         var connectionString = configuration["Database:ConnectionString"];
         services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<SqliteCheckpointer>();
+        if (!IsPostgres(provider))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+        }
+
         services.AddDbContextFactory<PishkhanDbContext>((sp, options) =>
         {
-            Configure(options, provider, connectionString, dataDirectory, sp.GetRequiredService<SqliteWriteGate>());
+            Configure(options, provider, connectionString, dataDirectory, sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<SqliteCheckpointer>());
 
             // Features hook saves here (reports mark changed cases in the same transaction).
             options.AddInterceptors(sp.GetServices<ISaveChangesInterceptor>());
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PishkhanDbContext>>().CreateDbContext());
+        services.AddSingleton<GroupCommit>();
         return services;
     }
 
     /// <param name="writeGate">On SQLite, makes the app's write transactions take turns (see <see cref="SqliteWriteGate"/>);
     /// one instance per database file, shared by every context on it.</param>
-    public static void Configure(DbContextOptionsBuilder options, string provider, string? connectionString, string dataDirectory, SqliteWriteGate? writeGate = null)
+    /// <param name="checkpointer">On SQLite, takes checkpoints off the app's commits (see <see cref="SqliteCheckpointer"/>);
+    /// only with its background loop running.</param>
+    public static void Configure(
+        DbContextOptionsBuilder options, string provider, string? connectionString, string dataDirectory,
+        SqliteWriteGate? writeGate = null, SqliteCheckpointer? checkpointer = null)
     {
         if (IsPostgres(provider))
         {
@@ -56,6 +67,11 @@ public static class DatabaseSetup
             if (writeGate is not null)
             {
                 options.AddInterceptors(writeGate);
+            }
+
+            if (checkpointer is not null)
+            {
+                options.AddInterceptors(checkpointer);
             }
         }
         else

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -7,24 +9,36 @@ namespace Pishkhan.Platform.Data;
 
 /// <summary>
 /// SQLite lets one transaction write at a time; a second <c>BEGIN IMMEDIATE</c> gets <c>SQLITE_BUSY</c>, and
-/// Microsoft.Data.Sqlite then sleeps and retries, so under load most of a request's time goes to sleeping and
-/// the slowest requests wait seconds. This gate makes the app's own transactions on one database file take
-/// turns in arrival order instead (an async wait, no sleeping), so SQLite never sees them contend. Readers
-/// outside transactions are not gated: write-ahead logging lets them run beside the writer.
+/// Microsoft.Data.Sqlite then sleeps 150 ms and retries, so under load most of a request's time goes to sleeping and
+/// the slowest requests wait seconds. This gate makes the app's own writes on one database file take turns in arrival
+/// order instead (an async wait, no sleeping), so SQLite never sees them contend: every transaction, and every write
+/// statement run outside one (a bulk <c>ExecuteDelete</c>, say). Reads outside transactions are not gated:
+/// write-ahead logging lets them run beside the writer.
 /// </summary>
 /// <remarks>
-/// The gate is taken when a transaction starts and given back when it commits, rolls back or fails, and at
-/// the latest when its connection closes (a transaction disposed without either). Waiting longer than
-/// <see cref="WaitLimit"/> fails with a clear error instead of hanging, which also exposes code that opens a
-/// second transaction while holding the first. PostgreSQL does not use it.
+/// <para>
+/// A transaction takes the turn when it starts and gives it back when it commits, rolls back or fails, and at the
+/// latest when its connection closes (a transaction disposed without either); a write statement outside a transaction
+/// holds it while it runs. Waiting longer than <see cref="WaitLimit"/> fails with a clear error instead of hanging,
+/// which also exposes code that opens a second transaction while holding the first. PostgreSQL does not use it.
+/// </para>
+/// <para>
+/// Each connection also gets a busy timeout, so that contention from outside the app (the sqlite3 shell, a backup)
+/// is waited out by SQLite's own short retries rather than by the 150 ms sleeps.
+/// </para>
 /// </remarks>
-public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor
+public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor
 {
     /// <summary>How long a transaction waits for its turn; matches the connection's default command timeout.</summary>
     public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     private readonly Turn _turn = new();
-    private readonly ConditionalWeakTable<DbConnection, object> _holders = new();
+    // The connection whose transaction holds the turn, with that transaction's id: a context that only joined the
+    // transaction (see GroupCommit) has events of its own on the same connection, which must not give the turn back.
+    private readonly ConditionalWeakTable<DbConnection, Holder> _holders = new();
+    // Write statements outside a transaction that hold the turn while they run.
+    private readonly ConditionalWeakTable<DbCommand, object> _statements = new();
+    private readonly ConditionalWeakTable<object, object> _configured = new();
 
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
@@ -35,7 +49,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
             throw Timeout();
         }
 
-        _holders.AddOrUpdate(connection, this);
+        _holders.AddOrUpdate(connection, new Holder(eventData.TransactionId));
         return result;
     }
 
@@ -47,7 +61,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
             throw Timeout();
         }
 
-        _holders.AddOrUpdate(connection, this);
+        _holders.AddOrUpdate(connection, new Holder(eventData.TransactionId));
         return result;
     }
 
@@ -69,12 +83,18 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
         return Task.CompletedTask;
     }
 
-    public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
-        Release(transaction, eventData);
+    // A failed savepoint leaves its transaction open; only a failed commit or rollback ends it.
+    public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
+    {
+        if (eventData.Action is "Commit" or "Rollback")
+        {
+            Release(transaction, eventData);
+        }
+    }
 
     public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(transaction, eventData);
+        TransactionFailed(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -94,11 +114,155 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
         return Task.CompletedTask;
     }
 
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);
+
+    public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Configure(connection);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sets the busy timeout once per SQLite handle (pooled connections keep theirs).</summary>
+    private void Configure(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle } sqlite && !_configured.TryGetValue(handle, out _))
+        {
+            using var command = sqlite.CreateCommand();
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(int)WaitLimit.TotalMilliseconds};");
+            command.ExecuteNonQuery();
+            _configured.AddOrUpdate(handle, this);
+        }
+    }
+
+    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        EnterAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        EnterAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        EnterAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return result;
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        Exit(command);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        Exit(command);
+        return result;
+    }
+
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    // A reader's statement runs until the reader is done with it.
+    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        Exit(command);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        Exit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        Exit(command);
+        return result;
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Exit(command);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return Task.CompletedTask;
+    }
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Exit(command);
+
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes the turn for a write statement outside a transaction; reads and statements in a transaction pass.</summary>
+    private async ValueTask EnterAsync(DbCommand command, CancellationToken ct)
+    {
+        if (command.Transaction is not null || command.Connection is not SqliteConnection || IsRead(command.CommandText))
+        {
+            return;
+        }
+
+        if (!await _turn.EnterAsync(WaitLimit, ct))
+        {
+            throw Timeout();
+        }
+
+        _statements.AddOrUpdate(command, this);
+    }
+
+    private void Exit(DbCommand command)
+    {
+        if (_statements.Remove(command))
+        {
+            _turn.Exit();
+        }
+    }
+
+    private static bool IsRead(string sql) => sql.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A committed ADO.NET transaction forgets its connection; the context still knows it.</summary>
-    private void Release(DbTransaction transaction, DbContextEventData eventData)
+    private void Release(DbTransaction transaction, TransactionEventData eventData)
     {
         var connection = eventData.Context?.Database.GetDbConnection() ?? transaction.Connection;
-        if (connection is not null)
+        if (connection is not null && _holders.TryGetValue(connection, out var holder) && holder.TransactionId == eventData.TransactionId)
         {
             Release(connection);
         }
@@ -112,6 +276,8 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
             _turn.Exit();
         }
     }
+
+    private sealed record Holder(Guid TransactionId);
 
     private static TimeoutException Timeout() => new(
         $"Waited more than {WaitLimit.TotalSeconds:0} s for the SQLite write turn; another transaction on this database has held it too long.");
