@@ -361,7 +361,7 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
             var created = new List<DayCaseRow>();
             var closed = new List<DayClosedRow>();
             var sla = new List<DaySlaRow>();
-            foreach (var (runFrom, runTo) in Runs(days))
+            foreach (var (runFrom, runTo) in ConsecutiveRuns.Of(days))
             {
                 var start = zone.AtStartOfDay(FromDayNumber(runFrom)).ToInstant().ToDateTimeUtc();
                 var end = zone.AtStartOfDay(FromDayNumber(runTo).PlusDays(1)).ToInstant().ToDateTimeUtc();
@@ -404,10 +404,10 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
     private static async Task DeleteMarksAsync<TMark>(PishkhanDbContext db, IEnumerable<long> ids, CancellationToken ct)
     {
         var table = db.Model.FindEntityType(typeof(TMark))!.GetTableName();
-        foreach (var chunk in IdRanges.Of(ids).Chunk(MarkRangesPerStatement))
+        foreach (var chunk in ConsecutiveRuns.Of(ids).Chunk(MarkRangesPerStatement))
         {
             // Only integers are inlined, never text.
-            var sql = string.Create(CultureInfo.InvariantCulture, $"DELETE FROM \"{table}\" WHERE ")
+            var sql = $"DELETE FROM \"{table}\" WHERE "
                 + string.Join(" OR ", chunk.Select(r => string.Create(CultureInfo.InvariantCulture, $"\"Id\" BETWEEN {r.From} AND {r.To}")));
             await db.Database.ExecuteSqlRawAsync(sql, ct);
         }
@@ -415,34 +415,6 @@ public sealed class ReportRefresher(IDbContextFactory<PishkhanDbContext> dbFacto
 
     /// <summary>How many id ranges one delete of change marks names.</summary>
     private const int MarkRangesPerStatement = 200;
-
-    /// <summary>Runs of consecutive days, each as its first and last day, in order.</summary>
-    private static IEnumerable<(int From, int To)> Runs(IEnumerable<int> days)
-    {
-        int? first = null;
-        var last = 0;
-        foreach (var day in days.Order())
-        {
-            if (first is not null && day == last + 1)
-            {
-                last = day;
-                continue;
-            }
-
-            if (first is { } f)
-            {
-                yield return (f, last);
-            }
-
-            first = day;
-            last = day;
-        }
-
-        if (first is { } final)
-        {
-            yield return (final, last);
-        }
-    }
 
     /// <summary>
     /// Whether the daily roll-up is complete for these local days (built, and none of them waiting to be recomputed):

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -22,7 +21,7 @@ public sealed class SqliteCheckpointer(TimeProvider clock, ILogger<SqliteCheckpo
     /// <summary>How often the log is checkpointed.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
-    private readonly ConditionalWeakTable<object, object> _configured = new();
+    private readonly SqlitePragma _noAutomaticCheckpoints = new("PRAGMA wal_autocheckpoint=0;");
     private volatile string? _connectionString;
 
     public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => TakeOver(connection);
@@ -33,19 +32,13 @@ public sealed class SqliteCheckpointer(TimeProvider clock, ILogger<SqliteCheckpo
         return Task.CompletedTask;
     }
 
-    /// <summary>Turns the connection's own checkpoints off (once per SQLite handle; pooled connections keep the setting).</summary>
+    /// <summary>Turns the connection's own checkpoints off and remembers which file to checkpoint.</summary>
     private void TakeOver(DbConnection connection)
     {
-        if (connection is not SqliteConnection { Handle: { } handle } sqlite || _configured.TryGetValue(handle, out _))
+        if (_noAutomaticCheckpoints.ApplyTo(connection))
         {
-            return;
+            _connectionString ??= connection.ConnectionString;
         }
-
-        using var command = sqlite.CreateCommand();
-        command.CommandText = "PRAGMA wal_autocheckpoint=0;";
-        command.ExecuteNonQuery();
-        _configured.AddOrUpdate(handle, this);
-        _connectionString ??= sqlite.ConnectionString;
     }
 
     /// <summary>One passive checkpoint; false when no connection has been opened yet.</summary>

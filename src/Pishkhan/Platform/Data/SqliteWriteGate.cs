@@ -38,7 +38,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = new();
     // Write statements outside a transaction that hold the turn while they run.
     private readonly ConditionalWeakTable<DbCommand, object> _statements = new();
-    private readonly ConditionalWeakTable<object, object> _configured = new();
+    private readonly SqlitePragma _busyTimeout = new(string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(int)WaitLimit.TotalMilliseconds};"));
 
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
@@ -122,17 +122,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
         return Task.CompletedTask;
     }
 
-    /// <summary>Sets the busy timeout once per SQLite handle (pooled connections keep theirs).</summary>
-    private void Configure(DbConnection connection)
-    {
-        if (connection is SqliteConnection { Handle: { } handle } sqlite && !_configured.TryGetValue(handle, out _))
-        {
-            using var command = sqlite.CreateCommand();
-            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(int)WaitLimit.TotalMilliseconds};");
-            command.ExecuteNonQuery();
-            _configured.AddOrUpdate(handle, this);
-        }
-    }
+    private void Configure(DbConnection connection) => _busyTimeout.ApplyTo(connection);
 
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
