@@ -50,7 +50,14 @@ public sealed class AttachmentStore(string root)
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (!File.Exists(target))
             {
-                File.Move(temp, target);
+                try
+                {
+                    File.Move(temp, target);
+                }
+                catch (IOException) when (File.Exists(target))
+                {
+                    // The same content stored at the same moment by another caller (two messages with one logo): it is there.
+                }
             }
 
             return (sha256, size);
