@@ -170,4 +170,42 @@ public sealed class EmailBatchIntakeTests : IDisposable
         Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.ContactId == contact.Id)));
         Assert.Equal(1, await _app.WithDbAsync(db => db.TimelineEntries.CountAsync(t => t.CaseId == caseId && t.Kind == TimelineKind.InboundMessage)));
     }
+
+    [Fact]
+    public async Task AReplyToACaseChangedMeanwhile_FailsAsAFault_NotAsADuplicate_AndAStoredMessageIdIsTheDuplicate()
+    {
+        var mailbox = await MailboxAsync();
+        var customer = $"race.{Guid.NewGuid():N}@customer.test";
+        var first = EmailKit.Message(customer, "Invoice", "Wrong amount.");
+        var opened = await Intake.ProcessAsync(mailbox, [Raw(first)]);
+        var caseId = opened.Handled[0].Result!.CaseId;
+        var contactId = await _app.WithDbAsync(db => db.Cases.Where(c => c.Id == caseId).Select(c => c.ContactId).SingleAsync());
+        var intake = _app.Services.GetRequiredService<EmailIntake>();
+        var actor = EmailIntake.ActorFor(mailbox);
+
+        // The reply's case is read, then an agent saves the case before the reply is stored.
+        var replyMessage = EmailKit.Message(customer, "Re: Invoice", "Any news?", inReplyTo: first.MessageId);
+        var reply = InboundParser.Parse(Raw(replyMessage));
+        await using (var db = _app.Services.GetRequiredService<IDbContextFactory<Pishkhan.Platform.Data.PishkhanDbContext>>().CreateDbContext())
+        {
+            var entity = (await EmailIntake.CaseForReplyAsync(db, mailbox, caseId, CancellationToken.None))!;
+            await _app.WithDbAsync(other => other.Cases.Where(c => c.Id == caseId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Version, c => c.Version + 1)));
+
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(
+                () => intake.AppendAsync(db, mailbox, reply, entity, contactId, "in-reply-to", actor, intake.Now(), CancellationToken.None));
+        }
+
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<EmailMessage>().CountAsync(m => m.MessageId == reply.MessageId)));
+
+        // Fetched again, the reply is stored; handed over once more, its Message-ID row makes it the duplicate.
+        var again = await Intake.ProcessAsync(mailbox, [Raw(replyMessage)]);
+        Assert.Equal((IntakeOutcome.AddedToCase, caseId), (again.Handled[0].Result!.Outcome, again.Handled[0].Result!.CaseId));
+        await using (var db = _app.Services.GetRequiredService<IDbContextFactory<Pishkhan.Platform.Data.PishkhanDbContext>>().CreateDbContext())
+        {
+            var entity = (await EmailIntake.CaseForReplyAsync(db, mailbox, caseId, CancellationToken.None))!;
+            Assert.False(await intake.AppendAsync(db, mailbox, reply, entity, contactId, "in-reply-to", actor, intake.Now(), CancellationToken.None));
+        }
+
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<EmailMessage>().CountAsync(m => m.MessageId == reply.MessageId)));
+    }
 }

@@ -1,6 +1,8 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Npgsql;
 using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -211,16 +213,12 @@ public sealed class EmailIntake(
         await AddMessageAsync(db, mailbox, mail, entity, contactId, threading, now, ct, stored);
         entity.UpdatedAt = now;
         entity.Version++;
-        if (!await SaveDedupedAsync(db, ct))
-        {
-            return false;
-        }
 
-        // The customer's message restarts the next-response clock: the SLA engine reads it from the timeline.
+        // The customer's message restarts the next-response clock: the SLA engine reads the unsaved message (and a
+        // reopening) from the change tracker, so the message, the reopening and the SLA are one save.
         await sla.ApplyAsync(db, entity, now, setup: slaSetup, ct: ct);
         await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
-        await db.SaveChangesAsync(ct);
-        return true;
+        return await SaveDedupedAsync(db, ct);
     }
 
     private async Task<IntakeResult> NewCaseAsync(Mailbox mailbox, InboundMail mail, Guid contactId, Guid? closedCaseId, Actor actor, CancellationToken ct)
@@ -282,18 +280,8 @@ public sealed class EmailIntake(
         }
 
         await AddMessageAsync(db, mailbox, mail, entity, contactId, closedCaseId is null ? "new" : "linked-to-closed", entity.CreatedAt, ct, stored);
-        if (!await SaveDedupedAsync(db, ct))
-        {
-            return false;
-        }
-
         await OutOfHoursAsync(db, mailbox, mail, entity, contactId, now, ct);
-        if (db.ChangeTracker.HasChanges())
-        {
-            await db.SaveChangesAsync(ct);
-        }
-
-        return true;
+        return await SaveDedupedAsync(db, ct);
     }
 
     /// <summary>Stores a message's files (content-addressed, so storing one twice is harmless); null for a file over the size limit.</summary>
@@ -403,7 +391,11 @@ public sealed class EmailIntake(
         return entry;
     }
 
-    /// <summary>Saves; false when the Message-ID row already exists (the same message, handled concurrently).</summary>
+    /// <summary>
+    /// Saves; false when the Message-ID row already exists (the same message, handled concurrently). Any other failure
+    /// (a case changed meanwhile, a full disk) is thrown: the message is not stored, and must not be taken for a duplicate.
+    /// </summary>
+    /// <remarks>The save may have written some rows before it failed: the caller rolls its transaction (or savepoint) back.</remarks>
     internal static async Task<bool> SaveDedupedAsync(PishkhanDbContext db, CancellationToken ct)
     {
         try
@@ -411,12 +403,22 @@ public sealed class EmailIntake(
             await db.SaveChangesAsync(ct);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (IsDuplicateMessageId(e))
         {
             db.ChangeTracker.Clear();
             return false;
         }
     }
+
+    /// <summary>The unique index on <see cref="EmailMessage.MessageId"/> refused the row: the message is stored already.</summary>
+    internal static bool IsDuplicateMessageId(DbUpdateException e) => e.InnerException switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation && pg.ConstraintName == "IX_EmailMessages_MessageId",
+
+        // SQLite names the column, not the index.
+        SqliteException lite => lite.SqliteExtendedErrorCode == 2067 && lite.Message.Contains("EmailMessages.MessageId", StringComparison.Ordinal),
+        _ => false,
+    };
 
     /// <summary>
     /// While the mailbox's calendar is closed, answers once per contact per N hours with the template and the next
