@@ -221,8 +221,14 @@ public sealed class RoutingApiTests(PishkhanAppFactory app) : IClassFixture<Pish
             tagged.Add(await app.CreateTaggedCaseAsync(tag, $"Together {i}"));
         }
 
-        var untagged = await app.CreateCaseAsync("Together, but for the default queue");
-        var ids = tagged.Select(c => c.Id).Append(untagged.Id).ToList();
+        // More than one transaction's worth (RouteChunkSize) for the default queue, before the tagged ones.
+        var untagged = new List<CaseDto>();
+        for (var i = 0; i < RoutingService.RouteChunkSize; i++)
+        {
+            untagged.Add(await app.CreateCaseAsync($"Together, but for the default queue {i}"));
+        }
+
+        var ids = untagged.Select(c => c.Id).Concat(tagged.Select(c => c.Id)).ToList();
         await RoutingSteps.WaitUntilAsync(async () => await app.WithDbAsync(db => db.Cases.CountAsync(c => ids.Contains(c.Id) && c.QueueId != null)) == ids.Count);
 
         // Take them out of their queues again, as if the worker had never seen them, and bring the agents online
@@ -236,11 +242,12 @@ public sealed class RoutingApiTests(PishkhanAppFactory app) : IClassFixture<Pish
         });
 
         var router = app.Services.GetRequiredService<RoutingService>();
-        await router.RouteNewCasesAsync([.. ids, ids[0], Guid.NewGuid()]); // a repeated and an unknown id change nothing
+        await router.RouteNewCasesAsync([.. ids, ids[^1], Guid.NewGuid()]); // a repeated and an unknown id change nothing
         await router.RouteNewCasesAsync(ids); // already queued: nothing happens twice
 
         var defaultQueue = await app.WithDbAsync(db => db.Queues.Where(q => q.IsDefault).Select(q => q.Id).SingleAsync());
-        Assert.Equal(defaultQueue, await app.QueueOfAsync(untagged.Id));
+        var untaggedIds = untagged.Select(c => c.Id).ToList();
+        Assert.All(await app.WithDbAsync(db => db.Cases.Where(c => untaggedIds.Contains(c.Id)).Select(c => c.QueueId).ToListAsync()), q => Assert.Equal(defaultQueue, q));
         var taggedIds = tagged.Select(c => c.Id).ToList();
         var routed = await app.WithDbAsync(db => db.Cases.Where(c => taggedIds.Contains(c.Id)).Select(c => new { c.QueueId, c.OwnerId, c.QueuedAt }).ToListAsync());
         Assert.All(routed, c => Assert.Equal(queue.Id, c.QueueId));

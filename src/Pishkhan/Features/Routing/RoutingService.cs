@@ -25,14 +25,17 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
     /// <summary>The most new cases put in queues in one transaction.</summary>
     public const int RouteBatchSize = 200;
 
+    /// <summary>New cases queued per transaction (a batch is queued in chunks): bounds how long routing holds SQLite's write turn.</summary>
+    public const int RouteChunkSize = 50;
+
     /// <summary>Chooses the queue of a new case (first matching rule, else the default) and tries to assign it.</summary>
     public Task RouteNewCaseAsync(Guid caseId, bool assign = true, CancellationToken ct = default) =>
         RouteNewCasesAsync([caseId], assign, ct);
 
     /// <summary>
-    /// Chooses the queue of each new case (first matching rule, else the default) in one transaction, then, when
-    /// <paramref name="assign"/>, offers each queue that received waiting cases once. Cases already in a queue, or
-    /// gone, are left alone. At most <see cref="RouteBatchSize"/> ids.
+    /// Chooses the queue of each new case (first matching rule, else the default), in transactions of at most
+    /// <see cref="RouteChunkSize"/> cases, then, when <paramref name="assign"/>, offers each queue that received waiting
+    /// cases once. Cases already in a queue, or gone, are left alone. At most <see cref="RouteBatchSize"/> ids.
     /// </summary>
     public async Task RouteNewCasesAsync(IReadOnlyCollection<Guid> caseIds, bool assign = true, CancellationToken ct = default)
     {
@@ -42,55 +45,9 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         }
 
         var waitingIn = new HashSet<Guid>();
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        foreach (var chunk in caseIds.Distinct().Chunk(RouteChunkSize))
         {
-            db.Actor = Actor.System;
-            // Inside the routing turn, so the worker and the sweep never both route one case.
-            await using var transaction = await BeginRoutingTurnAsync(db, ct);
-            var ids = caseIds.Distinct().ToList();
-            var cases = await db.Cases.Where(c => ids.Contains(c.Id) && c.QueueId == null).ToListAsync(ct);
-            if (cases.Count == 0)
-            {
-                return;
-            }
-
-            var defaultQueue = await db.Queues.AsNoTracking().Where(q => q.IsDefault).Select(q => (Guid?)q.Id).FirstOrDefaultAsync(ct);
-            if (defaultQueue is null)
-            {
-                return; // routing is not set up (no default queue): cases stay as they are
-            }
-
-            var contactIds = cases.Select(c => c.ContactId).Distinct().ToList();
-            var senders = (await db.ContactChannels.AsNoTracking()
-                .Where(ch => contactIds.Contains(ch.ContactId) && ch.Kind == Contacts.ContactChannelKind.Email)
-                .OrderBy(ch => ch.Id)
-                .Select(ch => new { ch.ContactId, ch.Value }).ToListAsync(ct))
-                .GroupBy(ch => ch.ContactId).ToDictionary(g => g.Key, g => g.First().Value);
-            var accountIds = cases.Where(c => c.AccountId is not null).Select(c => c.AccountId!.Value).Distinct().ToList();
-            var tiers = accountIds.Count == 0 ? [] : await db.Accounts.AsNoTracking()
-                .Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Tier, ct);
-            var rules = await RulesAsync(db, ct);
-            var queueNames = await db.Queues.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.Name, ct);
-            var now = Now();
-            foreach (var entity in cases)
-            {
-                var sender = senders.GetValueOrDefault(entity.ContactId);
-                var tier = entity.AccountId is { } accountId ? tiers.GetValueOrDefault(accountId) : null;
-                var (chosen, ruleId) = QueueRouter.Choose(CaseFacts.Of(entity, sender, tier), rules, defaultQueue.Value);
-                var queueName = queueNames[chosen];
-                var ruleName = ruleId is null ? null : rules.First(r => r.Id == ruleId).Name;
-                entity.QueueId = chosen;
-                entity.QueuedAt = entity.OwnerId is null ? entity.CreatedAt : null; // a new case has waited since it arrived
-                entity.AssignedAt = entity.OwnerId is null ? null : entity.CreatedAt;
-                db.TimelineEntries.Add(Event(entity.Id, "queue", null, ruleName is null ? queueName : $"{queueName} ({ruleName})", now));
-                if (entity.OwnerId is null)
-                {
-                    waitingIn.Add(chosen);
-                }
-            }
-
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await RouteChunkAsync(chunk, waitingIn, ct);
         }
 
         if (assign)
@@ -100,6 +57,91 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
                 await AssignWaitingAsync(queueId, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// Queues one chunk of new cases. What the decision reads besides the cases (rules, queues, the senders' addresses,
+    /// the accounts' tiers) is read before the write turn; inside it only the cases are read, decided and saved, so the
+    /// turn is held for a short, bounded time and case creations waiting for it are not held up by routing.
+    /// </summary>
+    private async Task RouteChunkAsync(IReadOnlyCollection<Guid> ids, HashSet<Guid> waitingIn, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Actor = Actor.System;
+        var defaultQueue = await db.Queues.AsNoTracking().Where(q => q.IsDefault).Select(q => (Guid?)q.Id).FirstOrDefaultAsync(ct);
+        if (defaultQueue is null)
+        {
+            return; // routing is not set up (no default queue): cases stay as they are
+        }
+
+        var parties = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id) && c.QueueId == null)
+            .Select(c => new { c.ContactId, c.AccountId }).ToListAsync(ct);
+        if (parties.Count == 0)
+        {
+            return;
+        }
+
+        var rules = await RulesAsync(db, ct);
+        var queueNames = await db.Queues.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.Name, ct);
+        var senders = await SendersAsync(db, parties.Select(p => p.ContactId), ct);
+        var tiers = await TiersAsync(db, parties.Where(p => p.AccountId is not null).Select(p => p.AccountId!.Value), ct);
+
+        // Inside the routing turn, so the worker and the sweep never both route one case.
+        await using var transaction = await BeginRoutingTurnAsync(db, ct);
+        var cases = await db.Cases.Where(c => ids.Contains(c.Id) && c.QueueId == null).ToListAsync(ct);
+        if (cases.Count == 0)
+        {
+            return;
+        }
+
+        // A case whose contact or account changed since the read above: theirs too (rare).
+        foreach (var (id, email) in await SendersAsync(db, cases.Select(c => c.ContactId).Where(id => !senders.ContainsKey(id)), ct))
+        {
+            senders[id] = email;
+        }
+
+        foreach (var (id, tier) in await TiersAsync(db, cases.Where(c => c.AccountId is { } a && !tiers.ContainsKey(a)).Select(c => c.AccountId!.Value), ct))
+        {
+            tiers[id] = tier;
+        }
+
+        var now = Now();
+        foreach (var entity in cases)
+        {
+            var sender = senders.GetValueOrDefault(entity.ContactId);
+            var tier = entity.AccountId is { } accountId ? tiers.GetValueOrDefault(accountId) : null;
+            var (chosen, ruleId) = QueueRouter.Choose(CaseFacts.Of(entity, sender, tier), rules, defaultQueue.Value);
+            var queueName = queueNames.TryGetValue(chosen, out var name) ? name : await db.Queues.Where(q => q.Id == chosen).Select(q => q.Name).FirstAsync(ct);
+            var ruleName = ruleId is null ? null : rules.First(r => r.Id == ruleId).Name;
+            entity.QueueId = chosen;
+            entity.QueuedAt = entity.OwnerId is null ? entity.CreatedAt : null; // a new case has waited since it arrived
+            entity.AssignedAt = entity.OwnerId is null ? null : entity.CreatedAt;
+            db.TimelineEntries.Add(Event(entity.Id, "queue", null, ruleName is null ? queueName : $"{queueName} ({ruleName})", now));
+            if (entity.OwnerId is null)
+            {
+                waitingIn.Add(chosen);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Each contact's first email address (by channel id), for rules on the sender.</summary>
+    private static async Task<Dictionary<Guid, string>> SendersAsync(PishkhanDbContext db, IEnumerable<Guid> contactIds, CancellationToken ct)
+    {
+        var ids = contactIds.Distinct().ToList();
+        return ids.Count == 0 ? [] : (await db.ContactChannels.AsNoTracking()
+                .Where(ch => ids.Contains(ch.ContactId) && ch.Kind == Contacts.ContactChannelKind.Email)
+                .OrderBy(ch => ch.Id)
+                .Select(ch => new { ch.ContactId, ch.Value }).ToListAsync(ct))
+            .GroupBy(ch => ch.ContactId).ToDictionary(g => g.Key, g => g.First().Value);
+    }
+
+    private static async Task<Dictionary<Guid, string?>> TiersAsync(PishkhanDbContext db, IEnumerable<Guid> accountIds, CancellationToken ct)
+    {
+        var ids = accountIds.Distinct().ToList();
+        return ids.Count == 0 ? [] : await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Tier, ct);
     }
 
     /// <summary>
