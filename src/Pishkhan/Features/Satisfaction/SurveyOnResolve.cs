@@ -157,5 +157,8 @@ public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesIntercepto
             existing.EmailStatus = SurveyEmailStatus.Pending; // it closed before a mailbox existed; it is open again
             _offering.AddOrUpdate(db, this);
         }
+
+        // The save detected its changes before this ran (DetectedChanges.ForSave): these are detected here.
+        db.Entry(existing).DetectChanges();
     }
 }

@@ -3,25 +3,54 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace Pishkhan.Platform.Data;
 
 /// <summary>
-/// Walks of the change tracker made just before a save (audit, outbox, report marks, surveys) detect changes once and
-/// then read the entries with automatic detection off: each <c>Entries()</c> or <c>Entry()</c> call would otherwise
-/// compare every tracked property again.
+/// A save detects the pending changes once (<see cref="ForSave"/>): the audit and outbox capture, the interceptors
+/// (report marks, surveys) and EF's own save then read the entries with automatic detection off. Each detection
+/// compares every tracked property of every tracked entity (JSON columns included), and a save used to run five.
 /// </summary>
+/// <remarks>
+/// Whatever runs inside the save and <em>changes</em> a tracked entity (rather than adding one) must detect that
+/// entity's changes itself (<c>db.Entry(x).DetectChanges()</c>), or EF would not write them.
+/// </remarks>
 public static class DetectedChanges
 {
-    /// <summary>Detects the pending changes once, then runs <paramref name="read"/> without detecting them again.</summary>
+    /// <summary>
+    /// Detects the pending changes and turns automatic detection off until disposed. When the caller had turned it off
+    /// already (it manages its entities' states itself), nothing is detected and nothing changes.
+    /// </summary>
+    public static IDisposable ForSave(ChangeTracker tracker)
+    {
+        if (!tracker.AutoDetectChangesEnabled)
+        {
+            return Restore.Nothing;
+        }
+
+        tracker.DetectChanges();
+        tracker.AutoDetectChangesEnabled = false;
+        return new Restore(tracker);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on the detected changes: inside a save they are detected already; outside one, they
+    /// are detected once first.
+    /// </summary>
     public static T Read<T>(ChangeTracker tracker, Func<T> read)
     {
-        tracker.DetectChanges();
-        var auto = tracker.AutoDetectChangesEnabled;
-        tracker.AutoDetectChangesEnabled = false;
-        try
+        using (ForSave(tracker))
         {
             return read();
         }
-        finally
+    }
+
+    private sealed class Restore(ChangeTracker? tracker) : IDisposable
+    {
+        public static readonly Restore Nothing = new(null);
+
+        public void Dispose()
         {
-            tracker.AutoDetectChangesEnabled = auto;
+            if (tracker is not null)
+            {
+                tracker.AutoDetectChangesEnabled = true;
+            }
         }
     }
 }

@@ -79,30 +79,32 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
         configurationBuilder.Properties<Dictionary<string, string>>().HaveConversion<JsonDictionaryConverter, JsonDictionaryComparer>();
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        CaptureChanges();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        using (DetectedChanges.ForSave(ChangeTracker))
+        {
+            CaptureChanges();
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        CaptureChanges();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        using (DetectedChanges.ForSave(ChangeTracker))
+        {
+            CaptureChanges();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
     }
 
     /// <summary>
-    /// The outbox events and audit rows of the pending changes, with changes detected once for both (see
+    /// The outbox events and audit rows of the pending changes, on the changes the save detected once (see
     /// <see cref="DetectedChanges"/>); they only read entries and add rows.
     /// </summary>
     private void CaptureChanges()
     {
         var now = Clock.GetUtcNow().UtcDateTime;
-        DetectedChanges.Read(ChangeTracker, () =>
-        {
-            Features.Automation.AutomationOutbox.Capture(this, now);
-            AuditWriter.Capture(this, Actor, now);
-            return true;
-        });
+        Features.Automation.AutomationOutbox.Capture(this, now);
+        AuditWriter.Capture(this, Actor, now);
     }
 }
