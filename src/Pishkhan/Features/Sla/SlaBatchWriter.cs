@@ -56,6 +56,9 @@ public sealed class SlaBatchChanges(DateTime now)
         }
     }
 
+    /// <summary>The id and computed-at stamp of every instance row the replays read.</summary>
+    internal IEnumerable<(Guid Id, DateTime ComputedAt)> ReadStamps => _instances.Select(i => (i.Before.Id, i.Before.ComputedAt));
+
     /// <summary>
     /// The instance columns a replay can change, in the order of <see cref="ChangedColumns"/>' bits: the stamp of the run
     /// (policy version, calendar, calendar version, computed at), then the clock (state, elapsed time, instants).
@@ -218,6 +221,23 @@ public static class SlaBatchWriter
         {
             db.AddRange(changes.ReportDays.Select(day => new Reports.ReportDirtyDay { Day = day }));
             await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// For replays read outside the write transaction (SQLite reads the next batch while this one writes): fails as a
+    /// conflict unless <paramref name="cases"/> still have exactly the instance rows the replays read, each with the
+    /// computed-at stamp it had then. Every replay of a case (a case edit, the sweeper, this job) stamps each instance of
+    /// the case it keeps or cancels, so a replay that committed in between shows here, and the batch is read again.
+    /// Call it in the write transaction, before <see cref="WriteAsync"/>.
+    /// </summary>
+    public static async Task CheckUnchangedAsync(PishkhanDbContext db, SlaBatchChanges changes, IReadOnlyCollection<Guid> cases, CancellationToken ct = default)
+    {
+        var now = await SlaBatchReader.ReadAsync<SlaInstance>(db, [nameof(SlaInstance.Id), nameof(SlaInstance.ComputedAt)], nameof(SlaInstance.CaseId), cases, null, ct);
+        var read = changes.ReadStamps.ToHashSet();
+        if (now.Count != read.Count || !now.All(i => read.Contains((i.Id, i.ComputedAt))))
+        {
+            throw new DbUpdateConcurrencyException("The SLA batch's instances changed after it read them: another writer got there first.");
         }
     }
 
