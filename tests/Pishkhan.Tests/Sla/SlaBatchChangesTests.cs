@@ -31,7 +31,7 @@ public sealed class SlaBatchChangesTests
         changes.Classify();
 
         Assert.Equal(ReportDays.DaysAround(changedState.StartedAt).ToHashSet(), changes.ReportDays);
-        Assert.Equal(2, changes.ChangedInstances.Count);
+        Assert.Equal(2, changes.ChangedInstances.Values.Sum(rows => rows.Count));
     }
 
     [Fact]

@@ -91,6 +91,32 @@ public sealed class SlaRecalculationTests : IDisposable
     }
 
     [Fact]
+    public async Task ABatchReadBeforeItsTransaction_PassesTheCheckWhileUnchanged_AndFailsAsAConflictOnceAnotherReplayStampedOneOfItsCases()
+    {
+        var (calendar, weekly, cases) = await CasesAsync(2);
+        await AddHolidayAsync(calendar, weekly, new LocalDate(2025, 6, 14));
+        var factory = _sla.Service<IDbContextFactory<PishkhanDbContext>>();
+        var now = _sla.Clock.GetUtcNow().UtcDateTime;
+        await using var db = await factory.CreateDbContextAsync();
+        var entities = await db.Cases.AsNoTracking().Where(c => cases.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync();
+        var changes = await _sla.Service<SlaEngine>().ReplayBatchAsync(db, entities, now, "test", await SlaEngine.LoadSetupAsync(db));
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await SlaBatchWriter.CheckUnchangedAsync(db, changes, cases);
+            await transaction.RollbackAsync();
+        }
+
+        // What a case edit or the sweeper does to the second case meanwhile: its replay stamps the case's instances.
+        await App.WithDbAsync(other => other.Set<SlaInstance>().Where(i => i.CaseId == cases[1]).ExecuteUpdateAsync(s => s.SetProperty(i => i.ComputedAt, now.AddSeconds(1))));
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var lost = await Assert.ThrowsAnyAsync<DbUpdateException>(() => SlaBatchWriter.CheckUnchangedAsync(db, changes, cases));
+            Assert.True(SlaWriteConflict.IsConflict(lost), lost.Message);
+        }
+    }
+
+    [Fact]
     public async Task AJobOfManyBatches_MovesEveryDueInstant_WritesOneRecalculatedEventEach_AndReportsItsProgressToTheEnd()
     {
         var (calendar, weekly, cases) = await CasesAsync(5); // batches of 2: three batches (run at once on PostgreSQL)

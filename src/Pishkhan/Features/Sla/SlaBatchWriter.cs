@@ -47,7 +47,7 @@ public sealed class SlaBatchChanges(DateTime now)
     {
         foreach (var row in rows)
         {
-            _instances.Add((row, Copy(row)));
+            _instances.Add((row, row.Snapshot()));
         }
 
         foreach (var timer in timers)
@@ -56,16 +56,39 @@ public sealed class SlaBatchChanges(DateTime now)
         }
     }
 
-    /// <summary>Existing instances whose clock changed (state, elapsed time or any instant): rewritten whole.</summary>
-    internal List<SlaInstance> ChangedInstances { get; } = [];
+    /// <summary>The id and computed-at stamp of every instance row the replays read.</summary>
+    internal IEnumerable<(Guid Id, DateTime ComputedAt)> ReadStamps => _instances.Select(i => (i.Before.Id, i.Before.ComputedAt));
 
-    /// <summary>Existing instances whose only change is the stamp of the run (calendar version, policy version, computed at), grouped by the new stamp.</summary>
-    internal Dictionary<(int PolicyVersion, Guid? CalendarId, int? CalendarVersion, DateTime ComputedAt), List<Guid>> Stamped { get; } = [];
+    /// <summary>
+    /// The instance columns a replay can change, in the order of <see cref="ChangedColumns"/>' bits: the stamp of the run
+    /// (policy version, calendar, calendar version, computed at), then the clock (state, elapsed time, instants).
+    /// </summary>
+    internal static readonly string[] InstanceColumns =
+    [
+        nameof(SlaInstance.PolicyVersion), nameof(SlaInstance.CalendarId), nameof(SlaInstance.CalendarVersion), nameof(SlaInstance.ComputedAt),
+        nameof(SlaInstance.State), nameof(SlaInstance.IsOpen), nameof(SlaInstance.StartedAt), nameof(SlaInstance.TargetSeconds),
+        nameof(SlaInstance.ElapsedSeconds), nameof(SlaInstance.DueAt), nameof(SlaInstance.WarnAt), nameof(SlaInstance.BreachedAt),
+        nameof(SlaInstance.AchievedAt), nameof(SlaInstance.AchievedSeconds),
+    ];
+
+    private const int StampColumns = 0b1111;
+
+    /// <summary>
+    /// Existing instances whose clock changed (state, elapsed time or any instant), grouped by the columns that changed
+    /// (bits of <see cref="InstanceColumns"/>): only those are written, so SQLite leaves alone the indexes on the others.
+    /// </summary>
+    internal Dictionary<int, List<SlaInstance>> ChangedInstances { get; } = [];
+
+    /// <summary>Existing instances whose only change is the stamp of the run, grouped by the stamp columns that changed and the new stamp.</summary>
+    internal Dictionary<(int Columns, int PolicyVersion, Guid? CalendarId, int? CalendarVersion, DateTime ComputedAt), List<Guid>> Stamped { get; } = [];
 
     internal List<SlaTimer> MovedTimers { get; } = [];
 
     /// <summary>The report days whose SLA figures this batch changes: around the start of each instance it adds, or whose state or start it changes (before and after).</summary>
     internal HashSet<int> ReportDays { get; } = [];
+
+    /// <summary>The names of the columns whose bits are set in <paramref name="columns"/>.</summary>
+    internal static string[] Names(int columns) => [.. InstanceColumns.Where((_, i) => (columns & (1 << i)) != 0)];
 
     /// <summary>Sorts the existing rows into rewritten, stamped or untouched, and the timers into moved or untouched.</summary>
     internal void Classify()
@@ -81,20 +104,24 @@ public sealed class SlaBatchChanges(DateTime now)
 
         foreach (var (row, before) in _instances)
         {
-            if (row.State != before.State || row.IsOpen != before.IsOpen || row.StartedAt != before.StartedAt || row.TargetSeconds != before.TargetSeconds
-                || row.ElapsedSeconds != before.ElapsedSeconds || row.DueAt != before.DueAt || row.WarnAt != before.WarnAt || row.BreachedAt != before.BreachedAt
-                || row.AchievedAt != before.AchievedAt || row.AchievedSeconds != before.AchievedSeconds)
+            var changed = ChangedColumns(row, before);
+            if ((changed & ~StampColumns) != 0)
             {
-                ChangedInstances.Add(row);
+                if (!ChangedInstances.TryGetValue(changed, out var rows))
+                {
+                    ChangedInstances[changed] = rows = [];
+                }
+
+                rows.Add(row);
                 if (row.State != before.State || row.StartedAt != before.StartedAt)
                 {
                     ReportDays.UnionWith(Reports.ReportDays.DaysAround(row.StartedAt));
                     ReportDays.UnionWith(Reports.ReportDays.DaysAround(before.StartedAt));
                 }
             }
-            else if (row.PolicyVersion != before.PolicyVersion || row.CalendarId != before.CalendarId || row.CalendarVersion != before.CalendarVersion || row.ComputedAt != before.ComputedAt)
+            else if (changed != 0)
             {
-                var key = (row.PolicyVersion, row.CalendarId, row.CalendarVersion, row.ComputedAt);
+                var key = (changed, row.PolicyVersion, row.CalendarId, row.CalendarVersion, row.ComputedAt);
                 if (!Stamped.TryGetValue(key, out var ids))
                 {
                     Stamped[key] = ids = [];
@@ -108,29 +135,22 @@ public sealed class SlaBatchChanges(DateTime now)
         MovedTimers.AddRange(_timers.Where(t => t.Timer.DueAt != t.Before && !removed.Contains(t.Timer.Id)).Select(t => t.Timer));
     }
 
-    private static SlaInstance Copy(SlaInstance i) => new()
-    {
-        Id = i.Id,
-        CaseId = i.CaseId,
-        PolicyId = i.PolicyId,
-        PolicyVersion = i.PolicyVersion,
-        Metric = i.Metric,
-        Cycle = i.Cycle,
-        State = i.State,
-        IsOpen = i.IsOpen,
-        StartedAt = i.StartedAt,
-        TargetSeconds = i.TargetSeconds,
-        ElapsedSeconds = i.ElapsedSeconds,
-        DueAt = i.DueAt,
-        WarnAt = i.WarnAt,
-        BreachedAt = i.BreachedAt,
-        AchievedAt = i.AchievedAt,
-        AchievedSeconds = i.AchievedSeconds,
-        CalendarId = i.CalendarId,
-        CalendarVersion = i.CalendarVersion,
-        AppliedAt = i.AppliedAt,
-        ComputedAt = i.ComputedAt,
-    };
+    /// <summary>The bits of <see cref="InstanceColumns"/> whose values differ between <paramref name="row"/> and <paramref name="before"/>.</summary>
+    private static int ChangedColumns(SlaInstance row, SlaInstance before) =>
+        (row.PolicyVersion != before.PolicyVersion ? 1 << 0 : 0)
+        | (row.CalendarId != before.CalendarId ? 1 << 1 : 0)
+        | (row.CalendarVersion != before.CalendarVersion ? 1 << 2 : 0)
+        | (row.ComputedAt != before.ComputedAt ? 1 << 3 : 0)
+        | (row.State != before.State ? 1 << 4 : 0)
+        | (row.IsOpen != before.IsOpen ? 1 << 5 : 0)
+        | (row.StartedAt != before.StartedAt ? 1 << 6 : 0)
+        | (row.TargetSeconds != before.TargetSeconds ? 1 << 7 : 0)
+        | (row.ElapsedSeconds != before.ElapsedSeconds ? 1 << 8 : 0)
+        | (row.DueAt != before.DueAt ? 1 << 9 : 0)
+        | (row.WarnAt != before.WarnAt ? 1 << 10 : 0)
+        | (row.BreachedAt != before.BreachedAt ? 1 << 11 : 0)
+        | (row.AchievedAt != before.AchievedAt ? 1 << 12 : 0)
+        | (row.AchievedSeconds != before.AchievedSeconds ? 1 << 13 : 0);
 }
 
 /// <summary>
@@ -157,17 +177,6 @@ public static class SlaBatchWriter
     /// <summary>Rows named in one <c>IN (…)</c> list.</summary>
     private const int IdsPerStatement = 500;
 
-    private static readonly string[] InstanceColumns =
-    [
-        nameof(SlaInstance.PolicyVersion), nameof(SlaInstance.State), nameof(SlaInstance.IsOpen), nameof(SlaInstance.StartedAt),
-        nameof(SlaInstance.TargetSeconds), nameof(SlaInstance.ElapsedSeconds), nameof(SlaInstance.DueAt), nameof(SlaInstance.WarnAt),
-        nameof(SlaInstance.BreachedAt), nameof(SlaInstance.AchievedAt), nameof(SlaInstance.AchievedSeconds), nameof(SlaInstance.CalendarId),
-        nameof(SlaInstance.CalendarVersion), nameof(SlaInstance.ComputedAt),
-    ];
-
-    private static readonly string[] StampColumns =
-        [nameof(SlaInstance.PolicyVersion), nameof(SlaInstance.CalendarId), nameof(SlaInstance.CalendarVersion), nameof(SlaInstance.ComputedAt)];
-
     private const string Unfired = "\"FiredAt\" IS NULL";
 
     /// <summary>Writes the batch in <paramref name="db"/>'s current transaction (which must be open).</summary>
@@ -183,11 +192,15 @@ public static class SlaBatchWriter
             await writer.DeleteAsync<SlaTimer>([.. writes.RemovedTimers.Select(t => t.Id)], Unfired, ct);
             await writer.UpdateAsync(changes.MovedTimers, [nameof(SlaTimer.DueAt)], Unfired, ct);
             await writer.InsertAsync(writes.AddedInstances, ct);
-            await writer.UpdateAsync(changes.ChangedInstances, InstanceColumns, null, ct);
-            foreach (var ((policyVersion, calendarId, calendarVersion, computedAt), ids) in changes.Stamped)
+            foreach (var (columns, rows) in changes.ChangedInstances)
+            {
+                await writer.UpdateAsync(rows, SlaBatchChanges.Names(columns), null, ct);
+            }
+
+            foreach (var ((columns, policyVersion, calendarId, calendarVersion, computedAt), ids) in changes.Stamped)
             {
                 var stamp = new SlaInstance { PolicyVersion = policyVersion, CalendarId = calendarId, CalendarVersion = calendarVersion, ComputedAt = computedAt };
-                await writer.SetAsync(stamp, StampColumns, ids, null, ct);
+                await writer.SetAsync(stamp, SlaBatchChanges.Names(columns), ids, null, ct);
             }
 
             await writer.InsertAsync(writes.AddedTimers, ct);
@@ -208,6 +221,23 @@ public static class SlaBatchWriter
         {
             db.AddRange(changes.ReportDays.Select(day => new Reports.ReportDirtyDay { Day = day }));
             await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// For replays read outside the write transaction (SQLite reads the next batch while this one writes): fails as a
+    /// conflict unless <paramref name="cases"/> still have exactly the instance rows the replays read, each with the
+    /// computed-at stamp it had then. Every replay of a case (a case edit, the sweeper, this job) stamps each instance of
+    /// the case it keeps or cancels, so a replay that committed in between shows here, and the batch is read again.
+    /// Call it in the write transaction, before <see cref="WriteAsync"/>.
+    /// </summary>
+    public static async Task CheckUnchangedAsync(PishkhanDbContext db, SlaBatchChanges changes, IReadOnlyCollection<Guid> cases, CancellationToken ct = default)
+    {
+        var now = await SlaBatchReader.ReadAsync<SlaInstance>(db, [nameof(SlaInstance.Id), nameof(SlaInstance.ComputedAt)], nameof(SlaInstance.CaseId), cases, null, ct);
+        var read = changes.ReadStamps.ToHashSet();
+        if (now.Count != read.Count || !now.All(i => read.Contains((i.Id, i.ComputedAt))))
+        {
+            throw new DbUpdateConcurrencyException("The SLA batch's instances changed after it read them: another writer got there first.");
         }
     }
 
@@ -233,7 +263,7 @@ public static class SlaBatchWriter
                 return;
             }
 
-            var table = Table.Of<T>(db);
+            var table = SlaTable.Of<T>(db);
             var columns = table.Columns;
             var columnList = string.Join(", ", columns.Select(c => c.Quoted));
             if (!_postgres)
@@ -268,7 +298,7 @@ public static class SlaBatchWriter
                 return;
             }
 
-            var table = Table.Of<T>(db);
+            var table = SlaTable.Of<T>(db);
             var set = properties.Select(table.Column).ToList();
             var where = guard is null ? "" : $" AND {guard}";
             if (!_postgres)
@@ -306,7 +336,7 @@ public static class SlaBatchWriter
         public async Task SetAsync<T>(T values, string[] properties, List<Guid> ids, string? guard, CancellationToken ct)
             where T : class
         {
-            var table = Table.Of<T>(db);
+            var table = SlaTable.Of<T>(db);
             var changed = 0;
             foreach (var chunk in ids.Chunk(IdsPerStatement))
             {
@@ -322,7 +352,7 @@ public static class SlaBatchWriter
         public async Task DeleteAsync<T>(List<Guid> ids, string? guard, CancellationToken ct)
             where T : class
         {
-            var table = Table.Of<T>(db);
+            var table = SlaTable.Of<T>(db);
             var changed = 0;
             foreach (var chunk in ids.Chunk(IdsPerStatement))
             {
@@ -334,11 +364,11 @@ public static class SlaBatchWriter
             Expect(ids.Count, changed, table.Quoted);
         }
 
-        private static string In(DbCommand command, Table table, Guid[] ids) =>
+        private static string In(DbCommand command, SlaTable table, Guid[] ids) =>
             $"{table.Key.Quoted} IN ({string.Join(", ", ids.Select(id => Add(command, table.Key, id)))})";
 
         /// <summary>Runs a prepared single-row statement for each row (SQLite); when <paramref name="counted"/> names the table, every run must touch one row.</summary>
-        private static async Task RunEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, List<Column> columns, string? counted, CancellationToken ct)
+        private static async Task RunEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, List<SlaColumn> columns, string? counted, CancellationToken ct)
         {
             var changed = 0;
             foreach (var row in rows)
@@ -393,76 +423,6 @@ public static class SlaBatchWriter
             return command;
         }
 
-        private static string Add(DbCommand command, Column column, object? value)
-        {
-            var name = $"@p{command.Parameters.Count}";
-            command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Nullable));
-            return name;
-        }
-    }
-
-    /// <summary>A mapped table's name and columns, from the EF model (cached per entity type).</summary>
-    private sealed class Table
-    {
-        private static readonly Dictionary<(Type, bool), Table> Cache = [];
-        private static readonly Lock Gate = new();
-
-        private readonly Dictionary<string, Column> _byProperty;
-
-        private Table(IEntityType entityType)
-        {
-            var name = entityType.GetTableName()!;
-            var store = StoreObjectIdentifier.Table(name, entityType.GetSchema());
-            Quoted = $"\"{name}\"";
-            Columns = [.. entityType.GetProperties().Select(p => new Column(p, store))];
-            _byProperty = Columns.ToDictionary(c => c.Property.Name);
-            Key = _byProperty[entityType.FindPrimaryKey()!.Properties.Single().Name];
-        }
-
-        public string Quoted { get; }
-        public List<Column> Columns { get; }
-        public Column Key { get; }
-
-        public Column Column(string property) => _byProperty[property];
-
-        public static Table Of<T>(PishkhanDbContext db)
-        {
-            // The providers' models have the same tables and columns but different type mappings: one entry per provider.
-            lock (Gate)
-            {
-                var key = (typeof(T), db.IsPostgres);
-                if (!Cache.TryGetValue(key, out var table))
-                {
-                    Cache[key] = table = new Table(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped."));
-                }
-
-                return table;
-            }
-        }
-    }
-
-    private sealed class Column
-    {
-        private readonly Func<object, object?> _getter;
-
-        public Column(IProperty property, StoreObjectIdentifier store)
-        {
-            Property = property;
-            Quoted = $"\"{property.GetColumnName(store)}\"";
-            Mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
-            StoreType = property.GetColumnType();
-            Nullable = property.IsNullable;
-            _getter = property.GetGetter().GetClrValue;
-        }
-
-        public IProperty Property { get; }
-        public string Quoted { get; }
-        public RelationalTypeMapping Mapping { get; }
-        public string StoreType { get; }
-        public bool Nullable { get; }
-
-        public object? Get(object row) => _getter(row);
-
-        public object ToProvider(object? value) => (Mapping.Converter is { } converter && value is not null ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+        private static string Add(DbCommand command, SlaColumn column, object? value) => column.Parameter(command, value);
     }
 }

@@ -4,6 +4,7 @@ using NodaTime;
 using Pishkhan.Calendar;
 using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
+using Pishkhan.Platform.Auditing;
 using Pishkhan.Platform.Caching;
 using Pishkhan.Platform.Data;
 
@@ -173,18 +174,18 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
         }
 
         var ids = cases.Select(c => c.Id).ToList();
-        var rows = (await db.Set<SlaInstance>().AsNoTracking().Where(i => ids.Contains(i.CaseId)).ToListAsync(ct)).ToLookup(i => i.CaseId);
-        var timers = (await db.Set<SlaTimer>().AsNoTracking().Where(t => ids.Contains(t.CaseId))
-            .Select(t => new SlaTimer { Id = t.Id, InstanceId = t.InstanceId, CaseId = t.CaseId, Level = t.Level, DueAt = t.DueAt, FiredAt = t.FiredAt })
-            .ToListAsync(ct)).ToLookup(t => t.CaseId);
-        var statusChanges = (await db.AuditEntries.AsNoTracking()
-            .Where(a => a.EntityType == nameof(Case) && ids.Contains(a.EntityId) && a.Field == "statusId")
-            .Select(a => new { a.EntityId, a.At, a.Id, a.OldValue, a.NewValue }).ToListAsync(ct))
+        var rows = (await SlaBatchReader.ReadAsync<SlaInstance>(db, null, nameof(SlaInstance.CaseId), ids, null, ct)).ToLookup(i => i.CaseId);
+        var timers = (await SlaBatchReader.ReadAsync<SlaTimer>(db, TimerColumns, nameof(SlaTimer.CaseId), ids, null, ct)).ToLookup(t => t.CaseId);
+        var statusChanges = (await SlaBatchReader.ReadAsync<AuditEntry>(
+                db, AuditColumns, nameof(AuditEntry.EntityId), ids,
+                equals => $"{equals(nameof(AuditEntry.EntityType), nameof(Case))} AND {equals(nameof(AuditEntry.Field), "statusId")}", ct))
             .OrderBy(a => a.At).ThenBy(a => a.Id)
             .ToLookup(a => a.EntityId, a => new AuditedStatus(a.At, a.OldValue, a.NewValue));
-        var messages = (await db.TimelineEntries.AsNoTracking()
-            .Where(t => ids.Contains(t.CaseId) && ((t.Kind == TimelineKind.OutboundMessage && t.IsPublic && !t.IsAutomated) || t.Kind == TimelineKind.InboundMessage))
-            .Select(t => new { t.CaseId, t.Kind, t.CreatedAt }).ToListAsync(ct))
+        var messages = (await SlaBatchReader.ReadAsync<TimelineEntry>(
+                db, MessageColumns, nameof(TimelineEntry.CaseId), ids,
+                equals => $"(({equals(nameof(TimelineEntry.Kind), TimelineKind.OutboundMessage)} AND {equals(nameof(TimelineEntry.IsPublic), true)} AND {equals(nameof(TimelineEntry.IsAutomated), false)}) "
+                    + $"OR {equals(nameof(TimelineEntry.Kind), TimelineKind.InboundMessage)})",
+                ct))
             .ToLookup(t => t.CaseId, t => (t.Kind, t.CreatedAt));
         var facts = await FactsAsync(db, cases, setup.Policies, ct);
         var resolved = new Dictionary<Guid, ResolvedCalendar>();
@@ -213,6 +214,14 @@ public sealed class SlaEngine(CalendarResolver calendars, TimeProvider clock)
 
         return changes;
     }
+
+    private static readonly string[] TimerColumns =
+        [nameof(SlaTimer.Id), nameof(SlaTimer.InstanceId), nameof(SlaTimer.CaseId), nameof(SlaTimer.Level), nameof(SlaTimer.DueAt), nameof(SlaTimer.FiredAt)];
+
+    private static readonly string[] AuditColumns =
+        [nameof(AuditEntry.Id), nameof(AuditEntry.EntityType), nameof(AuditEntry.EntityId), nameof(AuditEntry.Field), nameof(AuditEntry.At), nameof(AuditEntry.OldValue), nameof(AuditEntry.NewValue)];
+
+    private static readonly string[] MessageColumns = [nameof(TimelineEntry.CaseId), nameof(TimelineEntry.Kind), nameof(TimelineEntry.CreatedAt)];
 
     /// <summary>Collects one replay's result in <paramref name="writes"/>: instance rows, timers, and timeline events for what changed.</summary>
     private static void Write(SlaWrites writes, Case entity, DateTime now, string? recalculation, List<SlaInstance> rows, List<SlaTimer> timers, SlaComputation computation)

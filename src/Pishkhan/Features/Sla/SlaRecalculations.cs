@@ -181,19 +181,50 @@ public sealed class SlaRecalculations(
         return postgres && batches.Count > 1 ? await RunInParallelAsync(jobId, batches, ct) : await RunInOrderAsync(jobId, batches, ct);
     }
 
-    /// <summary>One batch after the other, each committing the job's cursor with its rows (SQLite has one writer at a time anyway).</summary>
+    /// <summary>
+    /// One batch after the other, each committing the job's cursor with its rows (SQLite has one writer at a time anyway).
+    /// While a batch writes, the next one is read and replayed beside it, outside any transaction (write-ahead logging
+    /// lets a reader run beside the writer); its write transaction then first checks that none of its cases was
+    /// replayed by anyone else in between (<see cref="SlaBatchWriter.CheckUnchangedAsync"/>), and otherwise reads and
+    /// replays it again inside the transaction.
+    /// </summary>
     private async Task<int> RunInOrderAsync(Guid jobId, List<Guid[]> batches, CancellationToken ct)
     {
         var processed = 0;
-        for (var i = 0; i < batches.Count && !ct.IsCancellationRequested; i++)
+        var next = batches.Count > 1 ? ReadAheadAsync(jobId, batches[0], ct) : null;
+        try
         {
-            var last = i == batches.Count - 1;
-            await RunBatchOrRetryAsync(jobId, batches[i], batches[i].Length > 0 ? batches[i][^1] : null, last, ct);
-            processed += batches[i].Length;
+            for (var i = 0; i < batches.Count && !ct.IsCancellationRequested; i++)
+            {
+                var readAhead = next is null ? null : await next;
+                next = i + 1 < batches.Count ? ReadAheadAsync(jobId, batches[i + 1], ct) : null;
+                var last = i == batches.Count - 1;
+                await RunBatchOrRetryAsync(jobId, batches[i], batches[i].Length > 0 ? batches[i][^1] : null, last, readAhead, ct);
+                processed += batches[i].Length;
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // A read-ahead still running when a batch failed: let it end before the job reports the failure.
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
         }
 
         return processed;
     }
+
+    /// <summary>Reads and replays a batch on its own connection, outside any transaction, on a thread-pool thread (SQLite's calls block).</summary>
+    private Task<SlaBatchChanges> ReadAheadAsync(Guid jobId, Guid[] batch, CancellationToken ct) => Task.Run(
+        async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
+            return await ReplayAsync(db, jobId, batch, ct);
+        },
+        ct);
 
     /// <summary>
     /// PostgreSQL: up to <see cref="Parallelism"/> batches at once, each in its own transaction on its own connection —
@@ -216,7 +247,7 @@ public sealed class SlaRecalculations(
             {
                 while (running.Count < Parallelism && next < batches.Count && !ct.IsCancellationRequested)
                 {
-                    running[next] = RunBatchOrRetryAsync(jobId, batches[next], null, false, ct);
+                    running[next] = RunBatchOrRetryAsync(jobId, batches[next], null, false, null, ct);
                     next++;
                 }
 
@@ -287,13 +318,14 @@ public sealed class SlaRecalculations(
     /// A batch that lost a race with a case edit or the sweeper on the same case rolled back whole; it is replayed again.
     /// (On PostgreSQL a batch can also be chosen as a deadlock victim against such a writer: the same outcome.)
     /// </summary>
-    private async Task RunBatchOrRetryAsync(Guid jobId, Guid[] batch, Guid? cursor, bool last, CancellationToken ct)
+    /// <param name="readAhead">The batch already read and replayed outside the transaction, for the first attempt; null: read it in the transaction.</param>
+    private async Task RunBatchOrRetryAsync(Guid jobId, Guid[] batch, Guid? cursor, bool last, SlaBatchChanges? readAhead, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await RunBatchAsync(jobId, batch, cursor, last, ct);
+                await RunBatchAsync(jobId, batch, cursor, last, attempt == 1 ? readAhead : null, ct);
                 return;
             }
             catch (DbUpdateException e) when (attempt < 3 && (SlaWriteConflict.IsConflict(e) || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }))
@@ -307,20 +339,47 @@ public sealed class SlaRecalculations(
     }
 
     /// <summary>
-    /// Replays one batch of cases and writes what changed (<see cref="SlaBatchWriter"/>), adding the batch to the job's
-    /// progress in the same transaction; with <paramref name="cursor"/> the job's cursor moves there, and the last batch
-    /// marks the job done.
+    /// Replays one batch of cases (or takes <paramref name="readAhead"/>, once it is checked unchanged) and writes what
+    /// changed (<see cref="SlaBatchWriter"/>), adding the batch to the job's progress in the same transaction; with
+    /// <paramref name="cursor"/> the job's cursor moves there, and the last batch marks the job done.
     /// </summary>
-    private async Task RunBatchAsync(Guid jobId, Guid[] batch, Guid? cursor, bool last, CancellationToken ct)
+    private async Task RunBatchAsync(Guid jobId, Guid[] batch, Guid? cursor, bool last, SlaBatchChanges? readAhead, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Actor = SlaActor;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (readAhead is not null)
+        {
+            await SlaBatchWriter.CheckUnchangedAsync(db, readAhead, batch, ct);
+        }
+
+        var changes = readAhead ?? await ReplayAsync(db, jobId, batch, ct);
+        await SlaBatchWriter.WriteAsync(db, changes, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (last)
+        {
+            await Finish(db, jobId, cursor, ct);
+        }
+        else
+        {
+            var count = batch.Length;
+            var until = now.AddMinutes(2);
+            await db.Set<SlaRecalculation>().Where(j => j.Id == jobId).ExecuteUpdateAsync(
+                s => s.SetProperty(j => j.Done, j => j.Done + count > j.Total ? j.Total : j.Done + count)
+                    .SetProperty(j => j.LastCaseId, j => cursor ?? j.LastCaseId).SetProperty(j => j.LeaseUntil, until),
+                ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Reads a batch of cases with what their replays need, and replays them (nothing is written).</summary>
+    private async Task<SlaBatchChanges> ReplayAsync(PishkhanDbContext db, Guid jobId, Guid[] batch, CancellationToken ct)
+    {
         var reason = await db.Set<SlaRecalculation>().Where(j => j.Id == jobId).Select(j => j.Reason).FirstAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-
         var setup = await SlaEngine.LoadSetupAsync(db, ct);
         var cases = await db.Cases.Where(c => batch.Contains(c.Id)).OrderBy(c => c.Id)
             .Select(c => new Case
@@ -338,23 +397,7 @@ public sealed class SlaRecalculations(
                 CreatedAt = c.CreatedAt,
             })
             .ToListAsync(ct);
-        var changes = await engine.ReplayBatchAsync(db, cases, now, reason, setup, ct);
-        await SlaBatchWriter.WriteAsync(db, changes, ct);
-
-        if (last)
-        {
-            await Finish(db, jobId, cursor, ct);
-        }
-        else
-        {
-            var count = batch.Length;
-            var until = now.AddMinutes(2);
-            await db.Set<SlaRecalculation>().Where(j => j.Id == jobId).ExecuteUpdateAsync(
-                s => s.SetProperty(j => j.Done, j => j.Done + count > j.Total ? j.Total : j.Done + count)
-                    .SetProperty(j => j.LastCaseId, j => cursor ?? j.LastCaseId).SetProperty(j => j.LeaseUntil, until),
-                ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        return await engine.ReplayBatchAsync(db, cases, now, reason, setup, ct);
     }
+
 }

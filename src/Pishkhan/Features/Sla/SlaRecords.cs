@@ -39,6 +39,9 @@ public sealed class SlaInstance
     public DateTime AppliedAt { get; set; }
 
     public DateTime ComputedAt { get; set; }
+
+    /// <summary>A copy of the row as it is now (the recalculation compares a replay's result with it).</summary>
+    internal SlaInstance Snapshot() => (SlaInstance)MemberwiseClone();
 }
 
 /// <summary>
