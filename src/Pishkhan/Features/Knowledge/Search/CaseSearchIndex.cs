@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -34,6 +35,11 @@ public sealed class CaseSearchIndex : IDisposable
     private const int MaxTextLength = 20_000;
     private const int Candidates = 200;
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the index is committed at most (disposing commits too).</summary>
+    public static readonly TimeSpan CommitEvery = TimeSpan.FromMinutes(5);
+
+    private long _lastCommit;
 
     private readonly IDbContextFactory<PishkhanDbContext> _dbFactory;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -103,13 +109,22 @@ public sealed class CaseSearchIndex : IDisposable
 
                 var last = cases[^1].UpdatedAt;
                 _writer.SetCommitData(new Dictionary<string, string> { [WatermarkKey] = last.Ticks.ToString(CultureInfo.InvariantCulture), [FormatKey] = Format });
-                _writer.Commit();
                 if (cases.Count < Batch || last == since)
                 {
                     break;
                 }
 
                 since = last;
+            }
+
+            // Searches see new documents through the writer (near-real-time), so a commit is only the index's durability,
+            // and it is rare: its fsyncs of the new segment files, every few seconds under load, stalled SQLite's own
+            // commits on the same disk (case creation p99 100–200 ms instead of ~40 ms at 352 cases/s). After a crash
+            // the catch-up indexes again from the last committed watermark; the index is derived from the database.
+            if (rebuild || _lastCommit == 0 || Stopwatch.GetElapsedTime(_lastCommit) >= CommitEvery)
+            {
+                _writer.Commit();
+                _lastCommit = Stopwatch.GetTimestamp();
             }
 
             _searchers.MaybeRefreshBlocking();
