@@ -7,25 +7,16 @@ namespace Pishkhan.Tests.Platform;
 /// <summary>Group commit on a real SQLite file: writes that wait together commit together, each in its own savepoint.</summary>
 public sealed class GroupCommitTests : IAsyncLifetime, IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("pishkhan-group-").FullName;
-    private readonly SqliteWriteGate _gate = new();
+    private readonly SqliteFile _file = new("group");
     private readonly GroupCommit _commits;
 
     public GroupCommitTests() => _commits = new GroupCommit(new Factory(this));
 
-    public async Task InitializeAsync()
-    {
-        await using var db = NewContext();
-        await db.Database.EnsureCreatedAsync();
-    }
+    public Task InitializeAsync() => _file.CreateAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _file.Dispose();
 
     [Fact]
     public async Task Writes_that_wait_together_commit_together_and_a_failing_one_is_rolled_back_alone()
@@ -112,13 +103,7 @@ public sealed class GroupCommitTests : IAsyncLifetime, IDisposable
         await nextTransaction.RollbackAsync();
     }
 
-    private PishkhanDbContext NewContext()
-    {
-        var options = new DbContextOptionsBuilder<PishkhanDbContext>();
-        var connectionString = $"Data Source={Path.Combine(_folder, "group.db")};Default Timeout=30";
-        DatabaseSetup.Configure(options, "Sqlite", connectionString, _folder, _gate);
-        return new PishkhanDbContext(options.Options, TimeProvider.System);
-    }
+    private PishkhanDbContext NewContext() => _file.NewContext();
 
     private sealed class Factory(GroupCommitTests owner) : IDbContextFactory<PishkhanDbContext>
     {

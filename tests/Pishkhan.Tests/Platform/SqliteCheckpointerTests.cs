@@ -9,14 +9,15 @@ namespace Pishkhan.Tests.Platform;
 /// <summary>The app's connections leave checkpoints to the checkpointer, which copies the log into the database file.</summary>
 public sealed class SqliteCheckpointerTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("pishkhan-checkpoint-").FullName;
     private readonly SqliteCheckpointer _checkpointer = new(TimeProvider.System, NullLogger<SqliteCheckpointer>.Instance);
+    private readonly SqliteFile _file;
+
+    public SqliteCheckpointerTests() => _file = new SqliteFile("checkpoint", _checkpointer);
 
     public void Dispose()
     {
         _checkpointer.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _file.Dispose();
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class SqliteCheckpointerTests : IDisposable
         await db.Database.OpenConnectionAsync();
         Assert.Equal(0L, await ScalarAsync(db, "PRAGMA wal_autocheckpoint;"));
 
-        var databaseFile = Path.Combine(_folder, "checkpoint.db");
+        var databaseFile = _file.FilePath;
         var before = new FileInfo(databaseFile).Length;
 
         // Far more log frames than SQLite's default threshold (1,000 pages), after which a commit would checkpoint.
@@ -56,11 +57,5 @@ public sealed class SqliteCheckpointerTests : IDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private PishkhanDbContext NewContext()
-    {
-        var options = new DbContextOptionsBuilder<PishkhanDbContext>();
-        var connectionString = $"Data Source={Path.Combine(_folder, "checkpoint.db")};Default Timeout=30";
-        DatabaseSetup.Configure(options, "Sqlite", connectionString, _folder, new SqliteWriteGate(), _checkpointer);
-        return new PishkhanDbContext(options.Options, TimeProvider.System);
-    }
+    private PishkhanDbContext NewContext() => _file.NewContext();
 }

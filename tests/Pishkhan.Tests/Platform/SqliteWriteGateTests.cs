@@ -6,22 +6,13 @@ namespace Pishkhan.Tests.Platform;
 /// <summary>The gate on a real SQLite file: transactions take turns, and a forgotten one still gives its turn back.</summary>
 public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("pishkhan-gate-").FullName;
-    private readonly SqliteWriteGate _gate = new();
+    private readonly SqliteFile _file = new("gate");
 
-    public async Task InitializeAsync()
-    {
-        await using var db = NewContext();
-        await db.Database.EnsureCreatedAsync();
-    }
+    public Task InitializeAsync() => _file.CreateAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _file.Dispose();
 
     [Fact]
     public async Task A_second_transaction_waits_its_turn_beyond_SQLites_own_busy_timeout()
@@ -150,11 +141,5 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         Assert.Equal((long)SqliteWriteGate.WaitLimit.TotalMilliseconds, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private PishkhanDbContext NewContext(int busyTimeoutSeconds = 30)
-    {
-        var options = new DbContextOptionsBuilder<PishkhanDbContext>();
-        var connectionString = $"Data Source={Path.Combine(_folder, "gate.db")};Default Timeout={busyTimeoutSeconds}";
-        DatabaseSetup.Configure(options, "Sqlite", connectionString, _folder, _gate);
-        return new PishkhanDbContext(options.Options, TimeProvider.System);
-    }
+    private PishkhanDbContext NewContext(int busyTimeoutSeconds = 30) => _file.NewContext(busyTimeoutSeconds);
 }

@@ -1,8 +1,6 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Npgsql;
 using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Contacts;
@@ -411,14 +409,7 @@ public sealed class EmailIntake(
     }
 
     /// <summary>The unique index on <see cref="EmailMessage.MessageId"/> refused the row: the message is stored already.</summary>
-    internal static bool IsDuplicateMessageId(DbUpdateException e) => e.InnerException switch
-    {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation && pg.ConstraintName == "IX_EmailMessages_MessageId",
-
-        // SQLite names the column, not the index.
-        SqliteException lite => lite.SqliteExtendedErrorCode == 2067 && lite.Message.Contains("EmailMessages.MessageId", StringComparison.Ordinal),
-        _ => false,
-    };
+    internal static bool IsDuplicateMessageId(DbUpdateException e) => UniqueViolation.On(e, "IX_EmailMessages_MessageId", "EmailMessages.MessageId");
 
     /// <summary>
     /// While the mailbox's calendar is closed, answers once per contact per N hours with the template and the next

@@ -1,6 +1,5 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Sla;
 
@@ -18,14 +17,7 @@ public static class SlaWriteConflict
     /// <summary>True for a concurrency conflict or a unique violation on an SLA timer or instance index.</summary>
     public static bool IsConflict(DbUpdateException e) => e is DbUpdateConcurrencyException || IsSlaUniqueViolation(e);
 
-    public static bool IsSlaUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation && pg.ConstraintName is TimerIndex or InstanceIndex,
-
-        // SQLite names the columns, not the index: "UNIQUE constraint failed: SlaTimers.InstanceId, SlaTimers.Level".
-        SqliteException lite => lite.SqliteExtendedErrorCode == 2067
-            && (lite.Message.Contains("SlaTimers.InstanceId, SlaTimers.Level", StringComparison.Ordinal)
-                || lite.Message.Contains("SlaInstances.CaseId, SlaInstances.PolicyId", StringComparison.Ordinal)),
-        _ => false,
-    };
+    public static bool IsSlaUniqueViolation(DbUpdateException e) =>
+        UniqueViolation.On(e, TimerIndex, "SlaTimers.InstanceId, SlaTimers.Level")
+        || UniqueViolation.On(e, InstanceIndex, "SlaInstances.CaseId, SlaInstances.PolicyId");
 }

@@ -44,11 +44,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
         CancellationToken cancellationToken = default)
     {
-        if (!await _turn.EnterAsync(WaitLimit, cancellationToken))
-        {
-            throw Timeout();
-        }
-
+        await TakeTurnAsync(cancellationToken);
         _holders.AddOrUpdate(connection, new Holder(eventData.TransactionId));
         return result;
     }
@@ -56,11 +52,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
     public override InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (!_turn.EnterAsync(WaitLimit, CancellationToken.None).AsTask().GetAwaiter().GetResult())
-        {
-            throw Timeout();
-        }
-
+        TakeTurnAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         _holders.AddOrUpdate(connection, new Holder(eventData.TransactionId));
         return result;
     }
@@ -124,87 +116,46 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
 
     private void Configure(DbConnection connection) => _busyTimeout.ApplyTo(connection);
 
-    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        await EnterAsync(command, cancellationToken);
-        return result;
-    }
+    public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+        EnterAsync(command, result, cancellationToken);
 
-    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        EnterAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        return result;
-    }
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        Enter(command, result);
 
-    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        await EnterAsync(command, cancellationToken);
-        return result;
-    }
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+        EnterAsync(command, result, cancellationToken);
 
-    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        EnterAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        return result;
-    }
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        Enter(command, result);
 
-    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        await EnterAsync(command, cancellationToken);
-        return result;
-    }
+    public ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+        EnterAsync(command, result, cancellationToken);
 
-    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        EnterAsync(command, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        return result;
-    }
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+        Enter(command, result);
 
-    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
-    {
-        Exit(command);
-        return result;
-    }
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result) => Exit(command, result);
 
-    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Exit(command);
-        return ValueTask.FromResult(result);
-    }
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Exit(command, result));
 
-    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
-    {
-        Exit(command);
-        return result;
-    }
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result) => Exit(command, result);
 
-    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
-    {
-        Exit(command);
-        return ValueTask.FromResult(result);
-    }
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Exit(command, result));
 
     // A reader's statement runs until the reader is done with it.
-    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        Exit(command);
-        return result;
-    }
+    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result) =>
+        Exit(command, result);
 
-    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        Exit(command);
-        return ValueTask.FromResult(result);
-    }
+    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result) =>
+        ValueTask.FromResult(Exit(command, result));
 
-    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
-    {
-        Exit(command);
-        return result;
-    }
+    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result) =>
+        Exit(command, result);
 
     public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Exit(command);
 
@@ -223,19 +174,44 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbConnectionInt
     }
 
     /// <summary>Takes the turn for a write statement outside a transaction; reads and statements in a transaction pass.</summary>
-    private async ValueTask EnterAsync(DbCommand command, CancellationToken ct)
+    private async ValueTask TakeTurnAsync(CancellationToken ct)
     {
-        if (command.Transaction is not null || command.Connection is not SqliteConnection || IsRead(command.CommandText))
-        {
-            return;
-        }
-
         if (!await _turn.EnterAsync(WaitLimit, ct))
         {
             throw Timeout();
         }
+    }
 
-        _statements.AddOrUpdate(command, this);
+    /// <summary>A write statement outside a transaction takes the turn for itself (reads and statements in a transaction never wait here).</summary>
+    private async ValueTask<T> EnterAsync<T>(DbCommand command, T result, CancellationToken ct)
+    {
+        if (TakesTurn(command))
+        {
+            await TakeTurnAsync(ct);
+            _statements.AddOrUpdate(command, this);
+        }
+
+        return result;
+    }
+
+    private T Enter<T>(DbCommand command, T result)
+    {
+        if (TakesTurn(command))
+        {
+            TakeTurnAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            _statements.AddOrUpdate(command, this);
+        }
+
+        return result;
+    }
+
+    private static bool TakesTurn(DbCommand command) =>
+        command.Transaction is null && command.Connection is SqliteConnection && !IsRead(command.CommandText);
+
+    private T Exit<T>(DbCommand command, T result)
+    {
+        Exit(command);
+        return result;
     }
 
     private void Exit(DbCommand command)
