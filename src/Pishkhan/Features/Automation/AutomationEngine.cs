@@ -652,7 +652,7 @@ public sealed class AutomationEngine(
                 {
                     db.Actor = Actor.System with { Name = $"{WorkflowSteps.AuthorName}: {group.Key.WorkflowName}" };
                     AutomationOutbox.Origin = new AutomationOrigin(group.Key.WorkflowId, group.First().Run.Id, group.Key.Depth);
-                    var caseIds = group.Where(d => ChangesCase.Contains(d.Step.Type!)).Select(d => d.Run.RecordId).ToList();
+                    var caseIds = group.Select(d => d.Run.RecordId).ToList(); // any of a run's steps this round may change its case
                     scope.Cases.Clear();
                     if (caseIds.Count > 0)
                     {
@@ -671,14 +671,22 @@ public sealed class AutomationEngine(
                             continue;
                         }
 
-                        var (goOn, after) = await ApplyStepAsync(db, run, definition, step, record, now, batch: true, ct, scope);
+                        // The run's consecutive batchable steps, one after the other on the tracked case: one change of it.
+                        for (var current = step; current is not null; current = NextBatchable(run, definition))
+                        {
+                            var (goOn, after) = await ApplyStepAsync(db, run, definition, current, record, now, batch: true, ct, scope);
+                            afterCommit.AddRange(after);
+                            if (!goOn)
+                            {
+                                active.Remove((run, definition));
+                                break;
+                            }
+
+                            record = scope.Cases.TryGetValue(run.RecordId, out var changed) ? RecordAccess.Refreshed(record, changed) : record;
+                        }
+
                         run.Version++;
                         run.LeaseUntil = now + Lease;
-                        afterCommit.AddRange(after);
-                        if (!goOn)
-                        {
-                            active.Remove((run, definition));
-                        }
                     }
 
                     await db.SaveChangesAsync(ct);
@@ -728,8 +736,11 @@ public sealed class AutomationEngine(
         public Dictionary<Guid, Case> Cases { get; } = [];
     }
 
-    /// <summary>Steps that change the case itself, read for them in one query per round instead of one per step.</summary>
-    private static readonly HashSet<string> ChangesCase = [StepTypes.SetField, StepTypes.AddTag, StepTypes.RemoveTag, StepTypes.SendEmail];
+    /// <summary>The run's current step when it is <see cref="Batchable"/> (it goes on in the same change of the record); else null.</summary>
+    private static StepDefinition? NextBatchable(WorkflowRun run, WorkflowDefinition definition) =>
+        run.Status == RunStatus.Running && run.CurrentStepId is { } id && definition.Steps!.FirstOrDefault(s => s.Id == id) is { } step && Batchable.Contains(step.Type!)
+            ? step
+            : null;
 
     /// <summary>Runs steps of one claimed run until it waits, ends or fails; each step commits with the run's new state.</summary>
     private async Task AdvanceAsync(Guid runId, CancellationToken ct)
@@ -798,6 +809,16 @@ public sealed class AutomationEngine(
         try
         {
             var (goOn, afterCommit) = await ApplyStepAsync(db, run, definition, step, record, now, batch: false, ct);
+
+            // The run's consecutive batchable steps go on in the same change of the record, as in a batch.
+            while (goOn && transaction is null && Batchable.Contains(step.Type!) && NextBatchable(run, definition) is { } next)
+            {
+                record = db.Cases.Local.FindEntry(run.RecordId) is { } tracked ? RecordAccess.Refreshed(record, tracked.Entity) : record;
+                List<Action> after;
+                (goOn, after) = await ApplyStepAsync(db, run, definition, next, record, now, batch: false, ct);
+                afterCommit.AddRange(after);
+            }
+
             return await SaveAsync(db, run, afterCommit, goOn, ct, transaction);
         }
         catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)

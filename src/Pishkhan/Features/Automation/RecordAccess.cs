@@ -140,26 +140,6 @@ public static class RecordAccess
     {
         var values = new Dictionary<string, object?>
         {
-            ["number"] = e.Number,
-            ["subject"] = e.Subject,
-            ["description"] = e.Description,
-            ["channel"] = RecordSchema.Name(e.Channel),
-            ["priority"] = RecordSchema.Name(e.Priority),
-            ["urgency"] = RecordSchema.Name(e.Urgency),
-            ["impact"] = RecordSchema.Name(e.Impact),
-            ["status"] = statusName,
-            ["statusCategory"] = RecordSchema.Name(statusCategory),
-            ["product"] = e.Product,
-            ["tags"] = (IReadOnlyList<string>)[.. e.Tags],
-            ["ownerId"] = e.OwnerId?.ToString(),
-            ["teamId"] = e.TeamId?.ToString(),
-            ["queueId"] = e.QueueId?.ToString(),
-            ["categoryId"] = e.CategoryId?.ToString(),
-            ["createdAt"] = e.CreatedAt,
-            ["updatedAt"] = e.UpdatedAt,
-            ["firstResponseAt"] = e.FirstResponseAt,
-            ["resolvedAt"] = e.ResolvedAt,
-            ["closedAt"] = e.ClosedAt,
             ["contact.name"] = contactName,
             ["contact.email"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Email)?.Value,
             ["contact.phone"] = channels.FirstOrDefault(ch => ch.Kind == ContactChannelKind.Phone)?.Value,
@@ -168,11 +148,49 @@ public static class RecordAccess
             ["satisfaction.rating"] = rating is { } r ? (decimal)r : null,
             ["satisfaction.comment"] = comment,
         };
+        SetCaseValues(values, e, statusName, statusCategory);
+        return new RecordSnapshot("case", e.Id, values, contactLanguage is { } language && language.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fa");
+    }
+
+    /// <summary>
+    /// <paramref name="record"/> with the case's own fields as the tracked <paramref name="e"/> holds them now (after a
+    /// step changed it, for the run's next step); its contact, account and survey stay as read (steps do not change them).
+    /// </summary>
+    public static RecordSnapshot Refreshed(RecordSnapshot record, Case e)
+    {
+        var values = record.Values.Where(v => !v.Key.StartsWith(RecordSchema.CustomPrefix, StringComparison.Ordinal)).ToDictionary();
+        var (statusName, statusCategory) = e.Status is { } status && status.Id == e.StatusId
+            ? (status.Name, status.Category)
+            : (record.Get("status") as string, Enum.TryParse<StatusCategory>(record.Get("statusCategory") as string, ignoreCase: true, out var category) ? category : default);
+        SetCaseValues(values, e, statusName, statusCategory);
+        return record with { Values = values };
+    }
+
+    private static void SetCaseValues(Dictionary<string, object?> values, Case e, string? statusName, StatusCategory statusCategory)
+    {
+        values["number"] = e.Number;
+        values["subject"] = e.Subject;
+        values["description"] = e.Description;
+        values["channel"] = RecordSchema.Name(e.Channel);
+        values["priority"] = RecordSchema.Name(e.Priority);
+        values["urgency"] = RecordSchema.Name(e.Urgency);
+        values["impact"] = RecordSchema.Name(e.Impact);
+        values["status"] = statusName;
+        values["statusCategory"] = RecordSchema.Name(statusCategory);
+        values["product"] = e.Product;
+        values["tags"] = (IReadOnlyList<string>)[.. e.Tags];
+        values["ownerId"] = e.OwnerId?.ToString();
+        values["teamId"] = e.TeamId?.ToString();
+        values["queueId"] = e.QueueId?.ToString();
+        values["categoryId"] = e.CategoryId?.ToString();
+        values["createdAt"] = e.CreatedAt;
+        values["updatedAt"] = e.UpdatedAt;
+        values["firstResponseAt"] = e.FirstResponseAt;
+        values["resolvedAt"] = e.ResolvedAt;
+        values["closedAt"] = e.ClosedAt;
         foreach (var (key, value) in e.CustomFields)
         {
             values[RecordSchema.CustomPrefix + key] = value;
         }
-
-        return new RecordSnapshot("case", e.Id, values, contactLanguage is { } language && language.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "fa");
     }
 }
