@@ -1014,8 +1014,9 @@ public sealed class AutomationEngine(
         CreatedAt = now,
     });
 
+    /// <summary>A line of the run's log, written with the next save (appended: nobody edits a log line).</summary>
     private static void Log(PishkhanDbContext db, Guid runId, string stepId, string stepType, string outcome, string detail, DateTime now, string? error = null, string? output = null, double durationMs = 0) =>
-        db.Add(new WorkflowRunLog
+        db.Append(new WorkflowRunLog
         {
             RunId = runId,
             StepId = stepId,

@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.EntityFrameworkCore;
 using Pishkhan.Features.Cases;
 using Pishkhan.Features.Sla;
+using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Automation;
 
@@ -9,8 +10,9 @@ namespace Pishkhan.Features.Automation;
 public sealed record AutomationOrigin(Guid WorkflowId, Guid RunId, int Depth);
 
 /// <summary>
-/// Writes an <see cref="AutomationEvent"/> for every change a workflow may react to, from the change tracker, just before
-/// the save: so the event commits in the same transaction as the change, or neither does. An acknowledged change
+/// Makes an <see cref="AutomationEvent"/> for every change a workflow may react to, from the change tracker, just before
+/// the save, which writes them in its transaction (<see cref="PishkhanDbContext.Append"/>): so the event commits with the
+/// change, or neither does. An acknowledged change
 /// therefore never loses its trigger. Cases only so far: created, updated (with each field's before and after),
 /// deleted, an inbound message, and an SLA warning or breach.
 /// </summary>
@@ -25,11 +27,12 @@ public static class AutomationOutbox
         set => CurrentOrigin.Value = value;
     }
 
-    public static void Capture(DbContext db, DateTime now)
+    /// <summary>The events of the pending changes in <paramref name="db"/>'s change tracker (the caller writes them with the save).</summary>
+    public static List<AutomationEvent> Capture(DbContext db, DateTime now)
     {
-        List<AutomationEvent>? events = null;
+        var events = new List<AutomationEvent>();
         var origin = Origin;
-        void Add(string kind, Guid recordId, Dictionary<string, FieldChange>? changes = null) => (events ??= []).Add(new AutomationEvent
+        void Add(string kind, Guid recordId, Dictionary<string, FieldChange>? changes = null) => events.Add(new AutomationEvent
         {
             Kind = kind,
             RecordId = recordId,
@@ -38,12 +41,6 @@ public static class AutomationOutbox
             Depth = origin is null ? 0 : origin.Depth + 1,
             CreatedAt = now,
         });
-
-        // A save that failed and is tried again must not write its events twice: they are made afresh below.
-        foreach (var stale in db.ChangeTracker.Entries<AutomationEvent>().Where(e => e.State == EntityState.Added).ToList())
-        {
-            stale.State = EntityState.Detached;
-        }
 
         foreach (var entry in db.ChangeTracker.Entries())
         {
@@ -91,10 +88,7 @@ public static class AutomationOutbox
             }
         }
 
-        if (events is not null)
-        {
-            db.Set<AutomationEvent>().AddRange(events);
-        }
+        return events;
     }
 
     /// <summary>A modified case's changed fields, before and after, as text (what an <c>updated</c> trigger sees).</summary>

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Pishkhan.Features.Cases;
 using Pishkhan.Platform.Data;
 
@@ -20,20 +22,23 @@ namespace Pishkhan.Features.Satisfaction;
 /// as it is. Going straight to a <em>closed</em> status (spam, duplicates) offers no survey. Bulk
 /// <c>ExecuteUpdate</c> statements bypass this, as they bypass every interceptor; no case status is changed that way.
 /// </remarks>
-public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesInterceptor
+public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     // The saves that offered a survey, so the mailer is woken once they have committed (not before: it would find nothing).
     private readonly ConditionalWeakTable<DbContext, object> _offering = [];
 
+    // Saves that offered one inside a transaction still open (the caller's, a batch's, a group commit's): woken at its commit.
+    private readonly ConditionalWeakTable<DbTransaction, object> _committing = [];
+
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Wake(eventData.Context);
+        Saved(eventData.Context);
         return result;
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Wake(eventData.Context);
+        Saved(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
@@ -45,9 +50,42 @@ public sealed class SurveyOnResolve(SurveySignal signal) : SaveChangesIntercepto
         return Task.CompletedTask;
     }
 
-    private void Wake(DbContext? context)
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(transaction);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (context is not null && _offering.Remove(context))
+        Committed(transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _committing.Remove(transaction);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _committing.Remove(transaction);
+        return Task.CompletedTask;
+    }
+
+    private void Saved(DbContext? context)
+    {
+        if (context is null || !_offering.Remove(context))
+        {
+            return;
+        }
+
+        if (context.Database.CurrentTransaction?.GetDbTransaction() is { } open)
+        {
+            _committing.AddOrUpdate(open, this);
+        }
+        else
+        {
+            signal.Offered(); // the save's own transaction has committed
+        }
+    }
+
+    private void Committed(DbTransaction transaction)
+    {
+        if (_committing.Remove(transaction))
         {
             signal.Offered();
         }

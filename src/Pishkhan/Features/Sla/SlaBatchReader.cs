@@ -8,7 +8,7 @@ namespace Pishkhan.Features.Sla;
 /// <summary>
 /// Reads a recalculation batch's rows with plain SQL and a data reader, in the context's current transaction
 /// when there is one: the columns named, of the rows whose key is in the batch, made into entities by the model's own
-/// type mappings and conversions (<see cref="SlaTable.Materializer{T}"/>). EF Core's query pipeline (translation,
+/// type mappings and conversions (<see cref="MappedTable.Materializer{T}"/>). EF Core's query pipeline (translation,
 /// parameter handling, its materializer and buffering) cost more than the rows themselves here.
 /// </summary>
 internal static class SlaBatchReader
@@ -26,7 +26,7 @@ internal static class SlaBatchReader
         PishkhanDbContext db, IReadOnlyList<string>? properties, string keyProperty, IReadOnlyCollection<Guid> keys, Func<Func<string, object, string>, string>? filter, CancellationToken ct)
         where T : class
     {
-        var table = SlaTable.Of<T>(db);
+        var table = MappedTable.Of<T>(db);
         properties ??= [.. table.Columns.Select(c => c.Property.Name)];
         var materialize = table.Materializer<T>(properties);
         var key = table.Column(keyProperty);

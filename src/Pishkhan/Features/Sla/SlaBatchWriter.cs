@@ -255,39 +255,8 @@ public static class SlaBatchWriter
             }
         }
 
-        public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct)
-            where T : class
-        {
-            if (rows.Count == 0)
-            {
-                return;
-            }
-
-            var table = SlaTable.Of<T>(db);
-            var columns = table.Columns;
-            var columnList = string.Join(", ", columns.Select(c => c.Quoted));
-            if (!_postgres)
-            {
-                var command = Command($"INSERT INTO {table.Quoted} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})");
-                await RunEachAsync(command, rows, columns, null, ct);
-                return;
-            }
-
-            foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns.Count)))
-            {
-                await using var command = Create();
-                var values = new StringBuilder();
-                foreach (var row in chunk)
-                {
-                    values.Append(values.Length == 0 ? "(" : ", (");
-                    values.AppendJoin(", ", columns.Select(c => Add(command, c, c.Get(row))));
-                    values.Append(')');
-                }
-
-                command.CommandText = $"INSERT INTO {table.Quoted} ({columnList}) VALUES {values}";
-                await command.ExecuteNonQueryAsync(ct);
-            }
-        }
+        public Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct)
+            where T : class => AppendedRows.InsertAsync(db, transaction, rows, ct);
 
         /// <summary>Sets <paramref name="properties"/> of each row (by id), where <paramref name="guard"/> holds; every row must be found.</summary>
         public async Task UpdateAsync<T>(IReadOnlyList<T> rows, string[] properties, string? guard, CancellationToken ct)
@@ -298,7 +267,7 @@ public static class SlaBatchWriter
                 return;
             }
 
-            var table = SlaTable.Of<T>(db);
+            var table = MappedTable.Of<T>(db);
             var set = properties.Select(table.Column).ToList();
             var where = guard is null ? "" : $" AND {guard}";
             if (!_postgres)
@@ -336,7 +305,7 @@ public static class SlaBatchWriter
         public async Task SetAsync<T>(T values, string[] properties, List<Guid> ids, string? guard, CancellationToken ct)
             where T : class
         {
-            var table = SlaTable.Of<T>(db);
+            var table = MappedTable.Of<T>(db);
             var changed = 0;
             foreach (var chunk in ids.Chunk(IdsPerStatement))
             {
@@ -352,7 +321,7 @@ public static class SlaBatchWriter
         public async Task DeleteAsync<T>(List<Guid> ids, string? guard, CancellationToken ct)
             where T : class
         {
-            var table = SlaTable.Of<T>(db);
+            var table = MappedTable.Of<T>(db);
             var changed = 0;
             foreach (var chunk in ids.Chunk(IdsPerStatement))
             {
@@ -364,11 +333,11 @@ public static class SlaBatchWriter
             Expect(ids.Count, changed, table.Quoted);
         }
 
-        private static string In(DbCommand command, SlaTable table, Guid[] ids) =>
+        private static string In(DbCommand command, MappedTable table, Guid[] ids) =>
             $"{table.Key.Quoted} IN ({string.Join(", ", ids.Select(id => Add(command, table.Key, id)))})";
 
         /// <summary>Runs a prepared single-row statement for each row (SQLite); when <paramref name="counted"/> names the table, every run must touch one row.</summary>
-        private static async Task RunEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, List<SlaColumn> columns, string? counted, CancellationToken ct)
+        private static async Task RunEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, List<MappedColumn> columns, string? counted, CancellationToken ct)
         {
             var changed = 0;
             foreach (var row in rows)
@@ -423,6 +392,6 @@ public static class SlaBatchWriter
             return command;
         }
 
-        private static string Add(DbCommand command, SlaColumn column, object? value) => column.Parameter(command, value);
+        private static string Add(DbCommand command, MappedColumn column, object? value) => column.Parameter(command, value);
     }
 }

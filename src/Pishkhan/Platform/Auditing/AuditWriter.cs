@@ -16,7 +16,8 @@ internal static class AuditWriter
 {
     private static readonly HashSet<string> Ignored = ["Version", "UpdatedAt", "SearchText", "Id"];
 
-    public static void Capture(DbContext db, Actor actor, DateTime now)
+    /// <summary>The audit entries of the pending changes in <paramref name="db"/>'s change tracker (the caller writes them with the save).</summary>
+    public static List<AuditEntry> Capture(DbContext db, Actor actor, DateTime now)
     {
         var entries = new List<AuditEntry>();
         foreach (var entry in db.ChangeTracker.Entries())
@@ -51,7 +52,7 @@ internal static class AuditWriter
             }
         }
 
-        db.Set<AuditEntry>().AddRange(entries);
+        return entries;
     }
 
     private static bool IsNewContact(DbContext db, Guid contactId) =>

@@ -79,32 +79,92 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
         configurationBuilder.Properties<Dictionary<string, string>>().HaveConversion<JsonDictionaryConverter, JsonDictionaryComparer>();
     }
 
+    private readonly List<object> _appended = [];
+
+    /// <summary>
+    /// Adds a row that is only ever inserted (a log line nobody edits), written by the next save in its transaction
+    /// with a plain INSERT (<see cref="AppendedRows"/>) instead of through the change tracker. Like an added entity, it
+    /// is kept for the next try if the save fails, and it is not visible to queries or the change tracker before then.
+    /// </summary>
+    public void Append(object row) => _appended.Add(row);
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        int saved;
+        List<object> rows;
         using (DetectedChanges.ForSave(ChangeTracker))
         {
-            CaptureChanges();
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            rows = CaptureChanges();
+            if (rows.Count == 0)
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+
+            // EF's save and the appended rows commit together: in the caller's transaction, or in one of the save's own.
+            // The entities are accepted as saved only once both are written.
+            var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            try
+            {
+                saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+                await AppendedRows.InsertAsync(this, rows, cancellationToken);
+                if (own is not null)
+                {
+                    await own.CommitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                if (own is not null)
+                {
+                    await own.DisposeAsync();
+                }
+            }
         }
+
+        _appended.Clear();
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return saved + rows.Count;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        // The synchronous save (rare here) writes the appended rows as tracked entities; a failed try takes them back out.
         using (DetectedChanges.ForSave(ChangeTracker))
         {
-            CaptureChanges();
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            var rows = CaptureChanges();
+            AddRange(rows);
+            try
+            {
+                var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+                _appended.Clear();
+                return saved;
+            }
+            catch
+            {
+                foreach (var row in rows)
+                {
+                    Entry(row).State = EntityState.Detached;
+                }
+
+                throw;
+            }
         }
     }
 
     /// <summary>
-    /// The outbox events and audit rows of the pending changes, on the changes the save detected once (see
-    /// <see cref="DetectedChanges"/>); they only read entries and add rows.
+    /// The rows the save appends: what was <see cref="Append"/>ed, and the outbox events and audit rows of the pending
+    /// changes, made afresh on every try from the changes the save detected once (see <see cref="DetectedChanges"/>).
     /// </summary>
-    private void CaptureChanges()
+    private List<object> CaptureChanges()
     {
         var now = Clock.GetUtcNow().UtcDateTime;
-        Features.Automation.AutomationOutbox.Capture(this, now);
-        AuditWriter.Capture(this, Actor, now);
+        var rows = new List<object>(_appended);
+        rows.AddRange(Features.Automation.AutomationOutbox.Capture(this, now));
+        rows.AddRange(AuditWriter.Capture(this, Actor, now));
+        return rows;
     }
 }

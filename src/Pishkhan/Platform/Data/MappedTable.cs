@@ -4,44 +4,53 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Pishkhan.Platform.Data;
 
-namespace Pishkhan.Features.Sla;
+namespace Pishkhan.Platform.Data;
 
 /// <summary>
-/// A mapped table's name and columns, from the EF model (cached per entity type and provider), for the recalculation's
-/// plain SQL (<see cref="SlaBatchReader"/>, <see cref="SlaBatchWriter"/>): the rows it reads and writes are exactly
-/// what EF Core would have read and written.
+/// A mapped table's name and columns, from the EF model (cached per entity type and provider), for plain SQL that
+/// bypasses the change tracker — the SLA recalculation's reads and writes (<c>SlaBatchReader</c>, <c>SlaBatchWriter</c>)
+/// and the rows a save appends (<see cref="AppendedRows"/>): the rows read and written are exactly what EF Core would
+/// have read and written.
 /// </summary>
-internal sealed class SlaTable
+internal sealed class MappedTable
 {
-    private static readonly ConcurrentDictionary<(Type, bool), SlaTable> Cache = [];
+    private static readonly ConcurrentDictionary<(Type, bool), MappedTable> Cache = [];
 
-    private readonly Dictionary<string, SlaColumn> _byProperty;
+    private readonly Dictionary<string, MappedColumn> _byProperty;
     private readonly ConcurrentDictionary<string, Delegate> _materializers = [];
 
-    private SlaTable(IEntityType entityType)
+    private MappedTable(IEntityType entityType)
     {
         var name = entityType.GetTableName()!;
         var store = StoreObjectIdentifier.Table(name, entityType.GetSchema());
         Type = entityType.ClrType;
         Quoted = $"\"{name}\"";
-        Columns = [.. entityType.GetProperties().Select(p => new SlaColumn(p, store))];
+        Columns = [.. entityType.GetProperties().Select(p => new MappedColumn(p, store))];
         _byProperty = Columns.ToDictionary(c => c.Property.Name);
         Key = _byProperty[entityType.FindPrimaryKey()!.Properties.Single().Name];
+
+        // A key the database numbers itself (an identity or autoincrement column) is left out of an INSERT.
+        var generated = Key.Property.ValueGenerated == ValueGenerated.OnAdd && (Key.Property.ClrType == typeof(long) || Key.Property.ClrType == typeof(int));
+        InsertColumns = generated ? [.. Columns.Where(c => c != Key)] : Columns;
     }
 
     public Type Type { get; }
     public string Quoted { get; }
-    public List<SlaColumn> Columns { get; }
-    public SlaColumn Key { get; }
+    public List<MappedColumn> Columns { get; }
+    public MappedColumn Key { get; }
 
-    public SlaColumn Column(string property) => _byProperty[property];
+    /// <summary>The columns an INSERT names: all but a key the database generates.</summary>
+    public List<MappedColumn> InsertColumns { get; }
+
+    public MappedColumn Column(string property) => _byProperty[property];
 
     // The providers' models have the same tables and columns but different type mappings: one entry per provider.
-    public static SlaTable Of<T>(PishkhanDbContext db) => Cache.GetOrAdd(
-        (typeof(T), db.IsPostgres),
-        static (_, model) => new SlaTable(model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.")),
+    public static MappedTable Of<T>(PishkhanDbContext db) => Of(typeof(T), db);
+
+    public static MappedTable Of(Type type, PishkhanDbContext db) => Cache.GetOrAdd(
+        (type, db.IsPostgres),
+        static (key, model) => new MappedTable(model.FindEntityType(key.Item1) ?? throw new InvalidOperationException($"{key.Item1.Name} is not mapped.")),
         db.Model);
 
     /// <summary>
@@ -62,14 +71,14 @@ internal sealed class SlaTable
         }, (table: this, properties));
 }
 
-/// <summary>One column of a <see cref="SlaTable"/>: its quoted name, type mapping and value conversion.</summary>
-internal sealed class SlaColumn
+/// <summary>One column of a <see cref="MappedTable"/>: its quoted name, type mapping and value conversion.</summary>
+internal sealed class MappedColumn
 {
     private static readonly System.Reflection.MethodInfo IsDbNull = typeof(DbDataReader).GetMethod(nameof(DbDataReader.IsDBNull), [typeof(int)])!;
 
     private readonly Func<object, object?> _getter;
 
-    public SlaColumn(IProperty property, StoreObjectIdentifier store)
+    public MappedColumn(IProperty property, StoreObjectIdentifier store)
     {
         Property = property;
         Quoted = $"\"{property.GetColumnName(store)}\"";
