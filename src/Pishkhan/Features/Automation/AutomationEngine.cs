@@ -1002,7 +1002,8 @@ public sealed class AutomationEngine(
         }
     }
 
-    private static void Timeline(PishkhanDbContext db, WorkflowRun run, string body, DateTime now) => db.TimelineEntries.Add(new TimelineEntry
+    /// <summary>The run's end on the case's timeline, appended (no workflow or report reacts to these entries).</summary>
+    private static void Timeline(PishkhanDbContext db, WorkflowRun run, string body, DateTime now) => db.Append(new TimelineEntry
     {
         CaseId = run.RecordId,
         Kind = TimelineKind.Event,

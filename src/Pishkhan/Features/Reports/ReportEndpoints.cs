@@ -14,7 +14,6 @@ public static class ReportEndpoints
 {
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
-        services.AddSingleton<ISaveChangesInterceptor, ReportChangeMarker>();
         services.AddSingleton<ReportRefresher>();
         services.AddSingleton<GetReport>();
         services.AddSingleton<GetDashboard>();

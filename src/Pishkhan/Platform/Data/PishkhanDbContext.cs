@@ -156,8 +156,8 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
     }
 
     /// <summary>
-    /// The rows the save appends: what was <see cref="Append"/>ed, and the outbox events and audit rows of the pending
-    /// changes, made afresh on every try from the changes the save detected once (see <see cref="DetectedChanges"/>).
+    /// The rows the save appends: what was <see cref="Append"/>ed, and the outbox events, audit rows and report marks of
+    /// the pending changes, made afresh on every try from the changes the save detected once (see <see cref="DetectedChanges"/>).
     /// </summary>
     private List<object> CaptureChanges()
     {
@@ -165,6 +165,7 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
         var rows = new List<object>(_appended);
         rows.AddRange(Features.Automation.AutomationOutbox.Capture(this, now));
         rows.AddRange(AuditWriter.Capture(this, Actor, now));
+        rows.AddRange(Features.Reports.ReportChangeMarker.Capture(this));
         return rows;
     }
 }
