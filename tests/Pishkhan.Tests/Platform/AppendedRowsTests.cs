@@ -127,4 +127,50 @@ public sealed class AppendedRowsTests : IDisposable
         Assert.Equal(1, await _app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.EntityId == created.Id && a.NewValue == "Saved synchronously")));
         Assert.Single(await SubjectChangesAsync(created.Id));
     }
+
+    [Fact]
+    public async Task UntrackedRows_AreUpdatedOnlyUnderTheVersionRead_ElseNothingOfTheCallIsKept()
+    {
+        var first = await CreateSettledCaseAsync("First");
+        var second = await CreateSettledCaseAsync("Second");
+        var read = await _app.WithDbAsync(db => db.Cases.AsNoTracking().Where(c => c.Id == first.Id || c.Id == second.Id).OrderBy(c => c.Subject).ToListAsync());
+        string[] columns = [nameof(Features.Cases.Case.Subject), nameof(Features.Cases.Case.Version)];
+
+        // The second case changed since it was read: the call fails, and the first case's update goes with it.
+        await _app.WithDbAsync(db => db.Cases.Where(c => c.Id == second.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, c => c.Version + 1)));
+        var rows = read.Select(c => (Row: c, Read: (object)c.Version)).ToList();
+        foreach (var (row, _) in rows)
+        {
+            row.Subject += " (edited)";
+            row.Version++;
+        }
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => _app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await UntrackedRows.UpdateAsync(db, rows, columns, nameof(Features.Cases.Case.Version));
+            await transaction.CommitAsync();
+            return 0;
+        }));
+        Assert.Equal(["First", "Second"], await _app.WithDbAsync(db => db.Cases.Where(c => c.Id == first.Id || c.Id == second.Id).OrderBy(c => c.Subject).Select(c => c.Subject).ToListAsync()));
+
+        // Under the versions stored now, both are written.
+        var stored = await _app.WithDbAsync(db => db.Cases.AsNoTracking().Where(c => c.Id == first.Id || c.Id == second.Id).ToDictionaryAsync(c => c.Id, c => c.Version));
+        rows = [.. read.Select(c => (Row: c, Read: (object)stored[c.Id]))];
+        foreach (var (row, _) in rows)
+        {
+            row.Version = stored[row.Id] + 1;
+        }
+
+        await _app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await UntrackedRows.UpdateAsync(db, rows, columns, nameof(Features.Cases.Case.Version));
+            await transaction.CommitAsync();
+            return 0;
+        });
+        var now = await _app.WithDbAsync(db => db.Cases.AsNoTracking().Where(c => c.Id == first.Id || c.Id == second.Id).OrderBy(c => c.Subject).ToListAsync());
+        Assert.Equal(["First (edited)", "Second (edited)"], now.Select(c => c.Subject));
+        Assert.All(now, c => Assert.Equal(stored[c.Id] + 1, c.Version));
+    }
 }

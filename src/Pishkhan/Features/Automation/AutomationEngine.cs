@@ -333,7 +333,7 @@ public sealed class AutomationEngine(
             }
 
             var run = NewRun(workflow, version, definition, ev.RecordType, ev.RecordId, ev.Kind, changes, ev.Depth, now);
-            db.Add(run);
+            db.Append(run); // before its log lines, which refer to it
             Log(db, run.Id, "trigger", ev.Kind, "matched", Describe(ev, changes), now);
             if (definition.Conditions is not null)
             {
@@ -362,7 +362,7 @@ public sealed class AutomationEngine(
         {
             var since = now.AddHours(-1);
             var recent = await db.Set<WorkflowRun>().CountAsync(r => r.RecordType == run.RecordType && r.RecordId == run.RecordId && r.Depth > 0 && r.StartedAt > since && r.Status != RunStatus.Stopped, ct)
-                + db.ChangeTracker.Entries<WorkflowRun>().Count(e => e.State == EntityState.Added && e.Entity != run && e.Entity.RecordId == run.RecordId && e.Entity.Depth > 0 && e.Entity.Status != RunStatus.Stopped);
+                + db.Appended<WorkflowRun>().Count(r => r != run && r.RecordId == run.RecordId && r.Depth > 0 && r.Status != RunStatus.Stopped);
             if (recent >= o.MaxAutomatedRunsPerRecordPerHour)
             {
                 error = $"Stopped: {recent} runs caused by automated changes on this record in the last hour (at most {o.MaxAutomatedRunsPerRecordPerHour}).";
@@ -396,7 +396,7 @@ public sealed class AutomationEngine(
 
         var key = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         // Also one scheduled earlier in this unit of work (a batch of events may hold two changes of one record).
-        if (db.ChangeTracker.Entries<WorkflowRun>().Any(e => e.State == EntityState.Added && e.Entity.WorkflowId == workflow.Id && e.Entity.RecordId == record.Id && e.Entity.TriggerKey == key)
+        if (db.Appended<WorkflowRun>().Any(r => r.WorkflowId == workflow.Id && r.RecordId == record.Id && r.TriggerKey == key)
             || await db.Set<WorkflowRun>().AnyAsync(r => r.WorkflowId == workflow.Id && r.RecordId == record.Id && r.TriggerKey == key, ct))
         {
             return;
@@ -408,7 +408,7 @@ public sealed class AutomationEngine(
         run.CurrentStepId = null; // the trigger itself waits; conditions are checked when it fires
         run.Status = RunStatus.Waiting;
         run.DueAt = due < now ? now : due;
-        db.Add(run);
+        db.Append(run); // before its log line, which refers to it
         Log(db, run.Id, "trigger", TriggerTypes.Relative, "scheduled", $"{trigger.Field} = {at:yyyy-MM-dd HH:mm}Z; fires {run.DueAt:yyyy-MM-dd HH:mm}Z", now);
     }
 
@@ -612,8 +612,10 @@ public sealed class AutomationEngine(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = Now();
             var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-            var runs = (await db.Set<WorkflowRun>().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)).ToListAsync(ct))
+            // The runs are not tracked: each round writes their new state itself, under the version read (RunColumns).
+            var runs = (await db.Set<WorkflowRun>().AsNoTracking().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)).ToListAsync(ct))
                 .Where(r => r.DueAt is not null && r.DueAt <= now).OrderBy(r => order[r.Id]).ToList();
+            var versions = runs.ToDictionary(r => r.Id, r => r.Version);
             // SLA policies and statuses, and calendars, once for the batch (setField and assign recompute the case's
             // SLA); the batch holds the write turn on SQLite, so they cannot change under it.
             var scope = new BatchScope(runs.Count == 0 ? new Sla.SlaSetup([], new Dictionary<Guid, StatusCategory>()) : await Sla.SlaEngine.LoadSetupAsync(db, ct));
@@ -662,6 +664,7 @@ public sealed class AutomationEngine(
                         }
                     }
 
+                    var advanced = new List<(WorkflowRun Row, object Read)>();
                     foreach (var (run, definition, step) in group)
                     {
                         if (!snapshots.TryGetValue(run.RecordId, out var record))
@@ -685,17 +688,18 @@ public sealed class AutomationEngine(
                             record = scope.Cases.TryGetValue(run.RecordId, out var changed) ? RecordAccess.Refreshed(record, changed) : record;
                         }
 
-                        run.Version++;
+                        advanced.Add((run, versions[run.Id]));
+                        run.Version = versions[run.Id] = versions[run.Id] + 1;
                         run.LeaseUntil = now + Lease;
                     }
 
                     await db.SaveChangesAsync(ct);
+                    await UntrackedRows.UpdateAsync(db, advanced, RunColumns, nameof(WorkflowRun.Version), ct);
 
                     // What is saved need not be tracked any more (steps read the record afresh): a small change tracker
-                    // keeps each later save's and each step's change detection short. The runs still going stay.
+                    // keeps each later save's and each step's change detection short.
                     db.ChangeTracker.Clear();
                     scope.Cases.Clear();
-                    db.AttachRange(active.Select(a => a.Run));
                 }
 
                 AutomationOutbox.Origin = null;
@@ -735,6 +739,13 @@ public sealed class AutomationEngine(
         /// <summary>The cases of the steps being taken, read tracked (with their status) in one query.</summary>
         public Dictionary<Guid, Case> Cases { get; } = [];
     }
+
+    /// <summary>What advancing a run can change: the columns a batch writes for each run it advanced.</summary>
+    private static readonly string[] RunColumns =
+    [
+        nameof(WorkflowRun.Status), nameof(WorkflowRun.CurrentStepId), nameof(WorkflowRun.StepAttempt), nameof(WorkflowRun.StepStartedAt),
+        nameof(WorkflowRun.DueAt), nameof(WorkflowRun.FinishedAt), nameof(WorkflowRun.Error), nameof(WorkflowRun.LeaseUntil), nameof(WorkflowRun.Version),
+    ];
 
     /// <summary>The run's current step when it is <see cref="Batchable"/> (it goes on in the same change of the record); else null.</summary>
     private static StepDefinition? NextBatchable(WorkflowRun run, WorkflowDefinition definition) =>

@@ -256,7 +256,7 @@ public static class SlaBatchWriter
         }
 
         public Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct)
-            where T : class => AppendedRows.InsertAsync(db, transaction, rows, ct);
+            where T : class => UntrackedRows.InsertAsync(db, transaction, rows, ct);
 
         /// <summary>Sets <paramref name="properties"/> of each row (by id), where <paramref name="guard"/> holds; every row must be found.</summary>
         public async Task UpdateAsync<T>(IReadOnlyList<T> rows, string[] properties, string? guard, CancellationToken ct)

@@ -10,7 +10,7 @@ namespace Pishkhan.Platform.Data;
 /// <summary>
 /// A mapped table's name and columns, from the EF model (cached per entity type and provider), for plain SQL that
 /// bypasses the change tracker — the SLA recalculation's reads and writes (<c>SlaBatchReader</c>, <c>SlaBatchWriter</c>)
-/// and the rows a save appends (<see cref="AppendedRows"/>): the rows read and written are exactly what EF Core would
+/// and the rows a save appends (<see cref="UntrackedRows"/>): the rows read and written are exactly what EF Core would
 /// have read and written.
 /// </summary>
 internal sealed class MappedTable

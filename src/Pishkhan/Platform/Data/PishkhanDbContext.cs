@@ -83,10 +83,15 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
 
     /// <summary>
     /// Adds a row that is only ever inserted (a log line nobody edits), written by the next save in its transaction
-    /// with a plain INSERT (<see cref="AppendedRows"/>) instead of through the change tracker. Like an added entity, it
+    /// with a plain INSERT (<see cref="UntrackedRows"/>) instead of through the change tracker. Like an added entity, it
     /// is kept for the next try if the save fails, and it is not visible to queries or the change tracker before then.
+    /// Rows are inserted after EF's own changes, grouped by type in the order each type was first appended: append a row
+    /// before the rows that refer to it.
     /// </summary>
     public void Append(object row) => _appended.Add(row);
+
+    /// <summary>The rows of type <typeparamref name="T"/> appended since the last save (what this unit of work is about to insert).</summary>
+    public IEnumerable<T> Appended<T>() => _appended.OfType<T>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -106,7 +111,7 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
             try
             {
                 saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-                await AppendedRows.InsertAsync(this, rows, cancellationToken);
+                await UntrackedRows.InsertAsync(this, rows, cancellationToken);
                 if (own is not null)
                 {
                     await own.CommitAsync(cancellationToken);

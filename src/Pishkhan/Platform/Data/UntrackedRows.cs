@@ -6,15 +6,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Pishkhan.Platform.Data;
 
 /// <summary>
-/// Rows that a save only ever inserts — audit entries, outbox events, workflow log lines — written with plain
-/// <c>INSERT</c>s in the save's transaction instead of through the change tracker (see
-/// <see cref="PishkhanDbContext.Append"/>). EF Core's save costs tens of microseconds per row (change detection,
-/// command ordering by foreign keys, one command per row) that rows nobody edits afterwards do not need; a batch of
-/// workflow steps writes four such rows for each case it changes.
+/// Rows written with plain SQL instead of through EF Core's change tracker, whose per-row work (change detection,
+/// ordering commands by foreign keys, one command per row) rows that need none of it should not pay for: what a save
+/// only ever inserts — audit entries, outbox events, report marks, workflow log lines (see
+/// <see cref="PishkhanDbContext.Append"/>) — and the workflow runs a batch advances (their state, under their version).
 /// SQLite: one prepared single-row statement per table, reused for its rows. PostgreSQL: multi-row
-/// <c>INSERT … VALUES</c> in chunks. Column names and value conversions come from the EF model (<see cref="MappedTable"/>).
+/// <c>INSERT … VALUES</c> in chunks, prepared single-row updates. Column names and value conversions come from the EF
+/// model (<see cref="MappedTable"/>), so the rows are exactly what <c>SaveChanges</c> would have written.
 /// </summary>
-public static class AppendedRows
+public static class UntrackedRows
 {
     /// <summary>The most parameters one PostgreSQL statement gets (the protocol allows 65,535).</summary>
     private const int MaxParameters = 30_000;
@@ -82,6 +82,51 @@ public static class AppendedRows
 
             command.CommandText = $"INSERT INTO {table.Quoted} ({columnList}) VALUES {values}";
             await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="properties"/> of rows that are not tracked (by key, in <paramref name="db"/>'s current
+    /// transaction), each only where its <paramref name="token"/> column still holds the value read — EF's optimistic
+    /// check, without its change tracker. A row changed or deleted meanwhile fails the whole call with a
+    /// <see cref="DbUpdateConcurrencyException"/>, as <c>SaveChanges</c> would.
+    /// </summary>
+    public static async Task UpdateAsync<T>(PishkhanDbContext db, IReadOnlyList<(T Row, object Read)> rows, IReadOnlyList<string> properties, string token, CancellationToken ct = default)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Untracked rows are updated in a transaction.");
+        var table = MappedTable.Of<T>(db);
+        var set = properties.Select(table.Column).ToList();
+        var guard = table.Column(token);
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE {table.Quoted} SET {string.Join(", ", set.Select((c, i) => $"{c.Quoted} = @p{i}"))} "
+            + $"WHERE {table.Key.Quoted} = @p{set.Count} AND {guard.Quoted} = @p{set.Count + 1}";
+        foreach (var column in set.Append(table.Key))
+        {
+            column.Parameter(command, column.Get(rows[0].Row));
+        }
+
+        guard.Parameter(command, rows[0].Read);
+        await command.PrepareAsync(ct);
+        foreach (var (row, read) in rows)
+        {
+            for (var i = 0; i < set.Count; i++)
+            {
+                command.Parameters[i].Value = set[i].ToProvider(set[i].Get(row));
+            }
+
+            command.Parameters[set.Count].Value = table.Key.ToProvider(table.Key.Get(row));
+            command.Parameters[set.Count + 1].Value = guard.ToProvider(read);
+            if (await command.ExecuteNonQueryAsync(ct) != 1)
+            {
+                throw new DbUpdateConcurrencyException($"A row of {table.Quoted} changed or was deleted since it was read.");
+            }
         }
     }
 }
