@@ -899,13 +899,24 @@ public sealed class AutomationEngine(
         }
 
         var elapsed = watch.Elapsed.TotalMilliseconds;
+        // A step that failed is tried again after its backoff while it has attempts left (maxAttempts, default 1; a
+        // webhook counts its own attempts and answers "failed" or a wait itself).
+        DateTime? retryAt = null;
+        if (result is StepResult.Fail && step.Type != StepTypes.Webhook && run.StepAttempt + 1 < (step.MaxAttempts ?? 1))
+        {
+            run.StepAttempt++;
+            retryAt = now + TimeSpan.FromSeconds(step.BackoffSeconds ?? 30) * Math.Pow(2, run.StepAttempt - 1);
+        }
+
         var outcome = result switch
         {
             StepResult.Done done => done.Outcome,
             StepResult.Suspend => "waiting",
+            _ when retryAt is not null => "retrying",
             _ => "failed",
         };
-        Log(db, run.Id, step.Id!, step.Type!, outcome, result.Detail, now, result is StepResult.Fail failed ? failed.Error : null, result.Output, elapsed);
+        var detail = retryAt is { } at ? $"attempt {run.StepAttempt} of {step.MaxAttempts} failed: {result.Detail}; retry at {at:yyyy-MM-dd HH:mm:ss}Z" : result.Detail;
+        Log(db, run.Id, step.Id!, step.Type!, outcome, detail, now, result is StepResult.Fail failed ? failed.Error : null, result.Output, elapsed);
         var goOn = false;
         switch (result)
         {
@@ -935,6 +946,10 @@ public sealed class AutomationEngine(
             case StepResult.Suspend suspend:
                 run.Status = RunStatus.Waiting;
                 run.DueAt = suspend.Until;
+                break;
+            case StepResult.Fail when retryAt is not null:
+                run.Status = RunStatus.Waiting;
+                run.DueAt = retryAt;
                 break;
             case StepResult.Fail fail:
                 Finish(db, run, RunStatus.Failed, now, $"Step '{step.Id}' failed: {fail.Error}");

@@ -337,6 +337,18 @@ public static class WorkflowValidator
         Template("title", step.Title);
         Template("body", step.Body);
         Template("subject", step.Subject);
+
+        // Any step may be tried again when it fails (a webhook by default 3 times, any other once unless it says more).
+        if (step.MaxAttempts is < 1 or > 10)
+        {
+            errors.Add($"{path}.maxAttempts", "'maxAttempts' must be between 1 and 10.");
+        }
+
+        if (step.BackoffSeconds is < 1 or > 3600)
+        {
+            errors.Add($"{path}.backoffSeconds", "'backoffSeconds' must be between 1 and 3600.");
+        }
+
         switch (step.Type)
         {
             case StepTypes.SetField:
@@ -378,16 +390,6 @@ public static class WorkflowValidator
                 if (step.Url is not null && (!Uri.TryCreate(step.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                 {
                     errors.Add($"{path}.url", $"'{step.Url}' is not an absolute http(s) address.");
-                }
-
-                if (step.MaxAttempts is < 1 or > 10)
-                {
-                    errors.Add($"{path}.maxAttempts", "'maxAttempts' must be between 1 and 10.");
-                }
-
-                if (step.BackoffSeconds is < 1 or > 3600)
-                {
-                    errors.Add($"{path}.backoffSeconds", "'backoffSeconds' must be between 1 and 3600.");
                 }
 
                 break;
