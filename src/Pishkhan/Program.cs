@@ -32,6 +32,14 @@ using Pishkhan.Platform.Data;
 using Pishkhan.Platform.Http;
 using Scalar.AspNetCore;
 
+// Microsoft.Data.Sqlite does its I/O synchronously under the async API, so every database call (and each commit's
+// fsync) holds a thread-pool thread while it runs. On a small machine the pool starts with one thread per core and
+// adds more only about twice a second once it sees work waiting, so a burst of background work (routing, reports,
+// automation, the search index) left requests' socket reads queued for 100–300 ms. Starting with more threads keeps a
+// free one for the requests (measured in docs/benchmarks.md: the API's p99 at 352 cases/s fell from 170–190 ms).
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, 32), minIo);
+
 // Settings live in the database; appsettings files are read once at start. Reloading them on change would put a
 // recursive file watcher on the content root, which (with the default data folder under it) wakes on every database
 // write.

@@ -41,6 +41,25 @@ public sealed class RealtimeTests : IDisposable
     };
 
     [Fact]
+    public async Task ARuleTakesEffectAtOnceWhenEnabled_AndStopsAtOnceWhenDisabled_ThoughTheRulesAreKeptInMemory()
+    {
+        // The case's creation and first change read the (empty) list of rules and keep it for a few seconds.
+        var created = await RoutedCaseAsync();
+        var resolved = await _a.App.WithDbAsync(db => db.CaseStatuses.Where(s => s.Category == StatusCategory.Resolved).Select(s => s.Id).FirstAsync());
+        var client = _a.App.ApiClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsync($"/api/v1/cases/{created.Id}", Problems.JsonBody(new { version = created.Version, subject = "Renamed" }))).StatusCode);
+
+        var rule = await _a.CreateWorkflowAsync(ResolveNeedsCategory, "Resolve needs a category");
+        var current = await _a.CaseAsync(created.Id);
+        var refused = await client.PatchAsync($"/api/v1/cases/{created.Id}", Problems.JsonBody(new { version = current.Version, statusId = resolved }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/workflows/{rule.Id}/disable", null)).StatusCode);
+        var accepted = await client.PatchAsync($"/api/v1/cases/{created.Id}", Problems.JsonBody(new { version = current.Version, statusId = resolved }));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task ARuleRejectsResolvingWithoutACategory_WithItsMessage_AndNothingOfTheChangeIsSaved()
     {
         var rule = await _a.CreateWorkflowAsync(ResolveNeedsCategory, "Resolve needs a category");

@@ -7,6 +7,7 @@ using Pishkhan.Features.Calendars;
 using Pishkhan.Features.Cases;
 using Pishkhan.Localization;
 using Pishkhan.Platform.Api;
+using Pishkhan.Platform.Caching;
 using Pishkhan.Platform.Data;
 
 namespace Pishkhan.Features.Automation;
@@ -46,9 +47,19 @@ public sealed class RealtimeAutomation(
     IDbContextFactory<PishkhanDbContext> dbFactory,
     CalendarResolver calendars,
     IOptions<AutomationOptions> options,
+    TimeProvider clock,
     ILogger<RealtimeAutomation> log)
 {
     public const string WholeRecord = "case";
+
+    /// <summary>How long the enabled real-time workflows are kept (a save through <see cref="WorkflowAdmin"/> here forgets them at once).</summary>
+    public static readonly TimeSpan WorkflowsLifetime = TimeSpan.FromSeconds(5);
+
+    // Every case created or changed asks for them; they change when an admin saves a workflow.
+    private readonly CachedValue<List<(Workflow Workflow, WorkflowVersion Version, WorkflowDefinition Definition)>> _workflows = new(WorkflowsLifetime, clock);
+
+    /// <summary>After a workflow is saved, enabled, disabled or deleted: the next change reads the real-time workflows afresh.</summary>
+    public void ForgetWorkflows() => _workflows.Forget();
 
     /// <summary>Evaluates the enabled real-time workflows for <paramref name="entity"/> (added or modified in <paramref name="db"/>).</summary>
     public async Task<RealtimeVerdict> ApplyAsync(PishkhanDbContext db, Case entity, DateTime now, CancellationToken ct)
@@ -76,16 +87,19 @@ public sealed class RealtimeAutomation(
                 return RealtimeVerdict.Accept;
         }
 
-        // One indexed read per save; definitions are parsed once per version.
-        var candidates = await db.Set<Workflow>().AsNoTracking()
-            .Where(w => w.Enabled && w.RecordType == "case" && WorkflowModes.RealtimeTriggers.Contains(w.TriggerType))
-            .Join(db.Set<WorkflowVersion>(), w => w.CurrentVersionId, v => v.Id, (w, v) => new { Workflow = w, Version = v })
-            .ToListAsync(ct);
-        var workflows = candidates
-            .Select(c => (c.Workflow, c.Version, Definition: CompiledWorkflow.Of(c.Version).Definition))
-            .Where(c => c.Definition.IsRealtime)
-            .OrderBy(c => c.Workflow.Name, StringComparer.Ordinal).ThenBy(c => c.Workflow.Id)
-            .ToList();
+        // One indexed read every few seconds (not per save); definitions are parsed once per version.
+        var workflows = await _workflows.GetAsync(async token =>
+        {
+            var candidates = await db.Set<Workflow>().AsNoTracking()
+                .Where(w => w.Enabled && w.RecordType == "case" && WorkflowModes.RealtimeTriggers.Contains(w.TriggerType))
+                .Join(db.Set<WorkflowVersion>(), w => w.CurrentVersionId, v => v.Id, (w, v) => new { Workflow = w, Version = v })
+                .ToListAsync(token);
+            return candidates
+                .Select(c => (c.Workflow, c.Version, Definition: CompiledWorkflow.Of(c.Version).Definition))
+                .Where(c => c.Definition.IsRealtime)
+                .OrderBy(c => c.Workflow.Name, StringComparer.Ordinal).ThenBy(c => c.Workflow.Id)
+                .ToList();
+        }, ct);
         if (workflows.Count == 0)
         {
             return RealtimeVerdict.Accept;

@@ -33,7 +33,7 @@ public sealed record RetryRequest(string? StepId);
 public sealed record DryRunDto(bool ConditionsHold, IReadOnlyList<string> Steps, IReadOnlyDictionary<string, string> Rendered);
 
 /// <summary>Creating, editing (a new version each time), enabling, validating and deleting workflows; reading runs and their logs.</summary>
-public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, AutomationEngine engine, CalendarResolver calendars)
+public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory, TimeProvider clock, AutomationEngine engine, CalendarResolver calendars, RealtimeAutomation realtime)
 {
     public async Task<IReadOnlyList<WorkflowDto>> ListAsync(CancellationToken ct)
     {
@@ -198,6 +198,7 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
             return new Outcome<WorkflowDto>.Conflict("The workflow was changed by someone else while you were saving. Reload it and apply your change again.");
         }
 
+        realtime.ForgetWorkflows();
         return ToDto(workflow, json);
     }
 
@@ -220,6 +221,7 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
             workflow.UpdatedAt = now;
             workflow.Version++;
             await db.SaveChangesAsync(ct);
+            realtime.ForgetWorkflows();
         }
 
         return ToDto(workflow, json);
@@ -237,6 +239,7 @@ public sealed class WorkflowAdmin(IDbContextFactory<PishkhanDbContext> dbFactory
 
         db.Remove(workflow);
         await db.SaveChangesAsync(ct);
+        realtime.ForgetWorkflows();
         return true;
     }
 

@@ -107,7 +107,10 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
 
             // EF's save and the appended rows commit together: in the caller's transaction, or in one of the save's own.
             // The entities are accepted as saved only once both are written.
+            // In its own transaction EF need not set a savepoint first (it would for a caller's): a failure rolls all back.
             var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            var savepoints = Database.AutoSavepointsEnabled;
+            Database.AutoSavepointsEnabled = savepoints && own is null;
             try
             {
                 saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
@@ -119,6 +122,7 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
             }
             finally
             {
+                Database.AutoSavepointsEnabled = savepoints;
                 if (own is not null)
                 {
                     await own.DisposeAsync();
