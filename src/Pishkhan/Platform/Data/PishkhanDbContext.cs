@@ -105,9 +105,9 @@ public sealed class PishkhanDbContext(DbContextOptions<PishkhanDbContext> option
                 return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
 
-            // EF's save and the appended rows commit together: in the caller's transaction, or in one of the save's own.
-            // The entities are accepted as saved only once both are written.
-            // In its own transaction EF need not set a savepoint first (it would for a caller's): a failure rolls all back.
+            // EF's save and the appended rows commit together: in the caller's transaction, or in one of the save's own
+            // (where EF need set no savepoint first: a failure rolls it all back). The entities are accepted as saved
+            // only once both are written.
             var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
             var savepoints = Database.AutoSavepointsEnabled;
             Database.AutoSavepointsEnabled = savepoints && own is null;
