@@ -615,7 +615,6 @@ public sealed class AutomationEngine(
             // The runs are not tracked: each round writes their new state itself, under the version read (RunColumns).
             var runs = (await db.Set<WorkflowRun>().AsNoTracking().Where(r => ids.Contains(r.Id) && r.LeaseOwner == Owner && (r.Status == RunStatus.Running || r.Status == RunStatus.Waiting)).ToListAsync(ct))
                 .Where(r => r.DueAt is not null && r.DueAt <= now).OrderBy(r => order[r.Id]).ToList();
-            var versions = runs.ToDictionary(r => r.Id, r => r.Version);
             // SLA policies and statuses, and calendars, once for the batch (setField and assign recompute the case's
             // SLA); the batch holds the write turn on SQLite, so they cannot change under it.
             var scope = new BatchScope(runs.Count == 0 ? new Sla.SlaSetup([], new Dictionary<Guid, StatusCategory>()) : await Sla.SlaEngine.LoadSetupAsync(db, ct));
@@ -688,8 +687,8 @@ public sealed class AutomationEngine(
                             record = scope.Cases.TryGetValue(run.RecordId, out var changed) ? RecordAccess.Refreshed(record, changed) : record;
                         }
 
-                        advanced.Add((run, versions[run.Id]));
-                        run.Version = versions[run.Id] = versions[run.Id] + 1;
+                        advanced.Add((run, run.Version)); // written under the version it has in the database
+                        run.Version++;
                         run.LeaseUntil = now + Lease;
                     }
 

@@ -171,9 +171,6 @@ public sealed class SlaBatchChanges(DateTime now)
 /// </remarks>
 public static class SlaBatchWriter
 {
-    /// <summary>The most parameters one PostgreSQL statement gets (the protocol allows 65,535).</summary>
-    private const int MaxParameters = 30_000;
-
     /// <summary>Rows named in one <c>IN (…)</c> list.</summary>
     private const int IdsPerStatement = 500;
 
@@ -279,7 +276,7 @@ public static class SlaBatchWriter
             }
 
             var changed = 0;
-            var chunks = rows.Chunk(Math.Max(1, MaxParameters / (set.Count + 1)));
+            var chunks = rows.Chunk(Math.Max(1, UntrackedRows.MaxParameters / (set.Count + 1)));
             foreach (var chunk in chunks)
             {
                 await using var command = Create();

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace Pishkhan.Platform.Data;
 
 /// <summary>
-/// A save detects the pending changes once (<see cref="ForSave"/>): the audit and outbox capture, the interceptors
-/// (report marks, surveys) and EF's own save then read the entries with automatic detection off. Each detection
+/// A save detects the pending changes once (<see cref="ForSave"/>): the audit, outbox and report-mark capture, the
+/// survey interceptor and EF's own save then read the entries with automatic detection off. Each detection
 /// compares every tracked property of every tracked entity (JSON columns included), and a save used to run five.
 /// </summary>
 /// <remarks>

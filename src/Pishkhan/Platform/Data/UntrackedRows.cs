@@ -17,7 +17,7 @@ namespace Pishkhan.Platform.Data;
 public static class UntrackedRows
 {
     /// <summary>The most parameters one PostgreSQL statement gets (the protocol allows 65,535).</summary>
-    private const int MaxParameters = 30_000;
+    internal const int MaxParameters = 30_000;
 
     /// <summary>Inserts <paramref name="rows"/> (of any mapped types, each type's rows in their order) in <paramref name="db"/>'s current transaction.</summary>
     public static async Task InsertAsync(PishkhanDbContext db, IReadOnlyList<object> rows, CancellationToken ct = default)
