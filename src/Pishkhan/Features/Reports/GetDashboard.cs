@@ -50,7 +50,7 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
 
     public async Task<Dashboard> SupervisorAsync(CancellationToken ct = default)
     {
-        await refresher.CatchUpAsync(4, TimeSpan.FromSeconds(2), ct);
+        await refresher.CatchUpAsync(4, TimeSpan.FromSeconds(2), ct: ct);
         var w = await WindowsAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = db.Set<ReportCase>().AsNoTracking();
@@ -93,7 +93,7 @@ public sealed class GetDashboard(IDbContextFactory<PishkhanDbContext> dbFactory,
             return null;
         }
 
-        await refresher.CatchUpAsync(4, TimeSpan.FromSeconds(2), ct);
+        await refresher.CatchUpAsync(4, TimeSpan.FromSeconds(2), ct: ct);
         var w = await WindowsAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var mine = db.Set<ReportCase>().AsNoTracking().Where(r => r.OwnerId == me);

@@ -61,7 +61,7 @@ public sealed class GetReport(IDbContextFactory<PishkhanDbContext> dbFactory, Ca
         }
 
         // Changes made a moment ago are in the answer; a long backlog (a rebuild) is left to the worker.
-        await refresher.CatchUpAsync(4, TimeSpan.FromSeconds(2), ct);
+        await refresher.CatchUpAsync(4, TimeSpan.FromSeconds(2), ct: ct);
         var zone = (await calendars.DefaultAsync(ct)).Zone;
         var now = clock.GetUtcNow().UtcDateTime;
         var today = Instant.FromDateTimeUtc(now).InZone(zone).Date;

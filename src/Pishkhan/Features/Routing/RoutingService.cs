@@ -152,6 +152,16 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.Actor = Actor.System;
+
+        // A first look before the routing turn: when nobody can take even the lightest case (all offline, off shift or
+        // full), the waiting cases stay as they are and the turn — SQLite's write turn, which case creations wait for —
+        // is not taken at all. Out of hours that is every new case. An agent who becomes free after this look is
+        // offered the queue by their own signal (or the sweep).
+        if (!await AnyoneCanTakeWorkAsync(db, queueId, ct))
+        {
+            return 0;
+        }
+
         await using var transaction = await BeginRoutingTurnAsync(db, ct);
         var queue = await db.Queues.AsNoTracking().Include(q => q.Teams).FirstOrDefaultAsync(q => q.Id == queueId, ct);
         if (queue is null)
@@ -162,10 +172,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         var agents = await AgentsAsync(db, queue, ct);
         if (!agents.Snapshots.Any(a => AgentPicker.IsAvailable(a, caseWeight: 1)))
         {
-            // Nobody can take even the lightest case (all offline, off shift or full): the waiting cases stay as
-            // they are, so they need not be read. With hundreds waiting out of hours, that read was most of the cost
-            // of every new case.
-            return 0;
+            return 0; // the look before the turn is out of date: nobody now
         }
 
         var waiting = await db.Cases
@@ -197,6 +204,12 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return assigned;
+    }
+
+    private async Task<bool> AnyoneCanTakeWorkAsync(PishkhanDbContext db, Guid queueId, CancellationToken ct)
+    {
+        var queue = await db.Queues.AsNoTracking().Include(q => q.Teams).FirstOrDefaultAsync(q => q.Id == queueId, ct);
+        return queue is not null && (await AgentsAsync(db, queue, ct)).Snapshots.Any(a => AgentPicker.IsAvailable(a, caseWeight: 1));
     }
 
     /// <summary>Runs <see cref="AssignWaitingAsync"/> for every queue the user works (after their presence or load changed).</summary>

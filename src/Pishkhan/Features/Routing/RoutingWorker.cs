@@ -4,7 +4,7 @@ namespace Pishkhan.Features.Routing;
 
 /// <summary>
 /// Work for the router that should not hold up the request that caused it: "queue Q has a new case", "agent A came
-/// online". Writers post here after their commit; <see cref="RoutingWorker"/> acts on it within milliseconds.
+/// online". Writers post here after their commit; <see cref="RoutingWorker"/> acts on it within about <see cref="RoutingWorker.GatherWindow"/>.
 /// </summary>
 public sealed class RoutingSignals
 {
@@ -34,12 +34,19 @@ public sealed class RoutingWorker(RoutingService router, RoutingSignals signals,
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long the worker gathers signals after the first before acting on them (wall-clock time).</summary>
+    public static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(50);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sweeping = SweepLoopAsync(stoppingToken);
         var newCases = new List<Guid>();
         while (await signals.Reader.WaitToReadAsync(stoppingToken))
         {
+            // Signals that arrive within a moment are acted on together: under a stream of new cases (hundreds a
+            // second) routing runs a few times a second over many cases, instead of once per case, each time taking
+            // the database's write turn that case creations wait for.
+            await Task.Delay(GatherWindow, stoppingToken);
             // New cases that arrived together are queued in one transaction; other signals keep their order.
             while (newCases.Count < RoutingService.RouteBatchSize && signals.Reader.TryRead(out var signal))
             {
