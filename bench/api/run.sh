@@ -7,6 +7,7 @@
 #   SKIP_BUILD=1 SKIP_CEILING=1 ...        # reuse the last Release build / API only
 #   RATE=400 bench/api/run.sh              # the fixed-rate run at 400 cases/s (default: 25% of the measured ceiling)
 #   SKIP_RATE=1 ...                        # no fixed-rate run
+#   SKIP_MAIN=1 ...                        # no closed-loop run (with RATE or the ceiling: only the fixed-rate run)
 #
 # Two API runs: "main" is closed-loop (each connection sends its next request when the last is answered, so the rate
 # is the most the server takes and latency is mostly queueing); "rate" sends RATE requests a second on a fixed
@@ -123,7 +124,7 @@ load() {
   fi
 }
 
-load main "$CONNECTIONS" "$DURATION"
+[[ -n "${SKIP_MAIN:-}" ]] || load main "$CONNECTIONS" "$DURATION"
 for c in $SWEEP; do
   load "sweep-c$c" "$c" "${SWEEP_DURATION:-10s}"
 done
