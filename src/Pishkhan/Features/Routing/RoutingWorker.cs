@@ -4,7 +4,8 @@ namespace Pishkhan.Features.Routing;
 
 /// <summary>
 /// Work for the router that should not hold up the request that caused it: "queue Q has a new case", "agent A came
-/// online". Writers post here after their commit; <see cref="RoutingWorker"/> acts on it within about <see cref="RoutingWorker.GatherWindow"/>.
+/// online". Writers post here after their commit; <see cref="RoutingWorker"/> acts on it within about
+/// <see cref="RoutingWorker.GatherWindow"/>.
 /// </summary>
 public sealed class RoutingSignals
 {
@@ -47,6 +48,7 @@ public sealed class RoutingWorker(RoutingService router, RoutingSignals signals,
             // second) routing runs a few times a second over many cases, instead of once per case, each time taking
             // the database's write turn that case creations wait for.
             await Task.Delay(GatherWindow, stoppingToken);
+
             // New cases that arrived together are queued in one transaction; other signals keep their order.
             while (newCases.Count < RoutingService.RouteBatchSize && signals.Reader.TryRead(out var signal))
             {
