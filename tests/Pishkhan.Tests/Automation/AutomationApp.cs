@@ -99,6 +99,13 @@ public sealed class AutomationApp : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until routing has put the case in its queue — an update of its own, made in the background a moment after
+    /// the case is created — so that a tick after this sees that update's event too.
+    /// </summary>
+    public Task RoutedAsync(Guid caseId) =>
+        Routing.RoutingSteps.WaitUntilAsync(async () => await App.WithDbAsync(db => db.Cases.AnyAsync(c => c.Id == caseId && c.QueueId != null)));
+
     public Task<CaseDto> CaseAsync(Guid caseId) => App.ApiClient().GetFromJsonAsync<CaseDto>($"/api/v1/cases/{caseId}", PishkhanAppFactory.Json)!;
 
     public async Task<List<TimelineEntryDto>> TimelineAsync(Guid caseId) =>

@@ -60,9 +60,10 @@ public sealed class EngineTests
     {
         using var a = new AutomationApp();
         var created = await a.App.CreateCaseAsync();
+        await a.RoutedAsync(created.Id);
         await a.PatchAsync(created.Id, new { priority = "high", subject = "Changed" });
         var events = await a.App.WithDbAsync(db => db.Set<AutomationEvent>().Where(e => e.RecordId == created.Id).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync());
-        // Routing puts the new case in the default queue (an update of its own) in the background; ours is the one with the subject.
+        // Routing put the new case in the default queue (an update of its own); ours is the one with the subject.
         Assert.Equal("created", events[0].Kind);
         var ours = Assert.Single(events, e => e.Changes.ContainsKey("subject"));
         Assert.Equal(new FieldChange("medium", "high"), ours.Changes["priority"]);
@@ -93,6 +94,7 @@ public sealed class EngineTests
             steps = new object[] { new { id = "ping", type = "setField", field = "customFields.ping", value = "{{ case.customFields.pong }}i" } },
         }, "Pong");
         var created = await a.App.CreateCaseAsync();
+        await a.RoutedAsync(created.Id);
         await a.PatchAsync(created.Id, new { customFields = new { ping = "p" } });
         await a.TickAsync();
 
