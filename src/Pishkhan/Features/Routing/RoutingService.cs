@@ -156,21 +156,16 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         // A first look before the routing turn: when nobody can take even the lightest case (all offline, off shift or
         // full), the waiting cases stay as they are and the turn — SQLite's write turn, which case creations wait for —
         // is not taken at all. Out of hours that is every new case. An agent who becomes free after this look is
-        // offered the queue by their own signal (or the sweep).
-        if (!await AnyoneCanTakeWorkAsync(db, queueId, ct))
+        // offered the queue by their own signal (or the sweep). The queue's settings read here serve the turn too.
+        var queue = await db.Queues.AsNoTracking().Include(q => q.Teams).FirstOrDefaultAsync(q => q.Id == queueId, ct);
+        if (queue is null || !AnyoneCanTakeWork(await AgentsAsync(db, queue, ct)))
         {
             return 0;
         }
 
         await using var transaction = await BeginRoutingTurnAsync(db, ct);
-        var queue = await db.Queues.AsNoTracking().Include(q => q.Teams).FirstOrDefaultAsync(q => q.Id == queueId, ct);
-        if (queue is null)
-        {
-            return 0;
-        }
-
-        var agents = await AgentsAsync(db, queue, ct);
-        if (!agents.Snapshots.Any(a => AgentPicker.IsAvailable(a, caseWeight: 1)))
+        var agents = await AgentsAsync(db, queue, ct); // their loads again, inside the turn
+        if (!AnyoneCanTakeWork(agents))
         {
             return 0; // the look before the turn is out of date: nobody now
         }
@@ -206,11 +201,7 @@ public sealed class RoutingService(IDbContextFactory<PishkhanDbContext> dbFactor
         return assigned;
     }
 
-    private async Task<bool> AnyoneCanTakeWorkAsync(PishkhanDbContext db, Guid queueId, CancellationToken ct)
-    {
-        var queue = await db.Queues.AsNoTracking().Include(q => q.Teams).FirstOrDefaultAsync(q => q.Id == queueId, ct);
-        return queue is not null && (await AgentsAsync(db, queue, ct)).Snapshots.Any(a => AgentPicker.IsAvailable(a, caseWeight: 1));
-    }
+    private static bool AnyoneCanTakeWork(AgentPool agents) => agents.Snapshots.Any(a => AgentPicker.IsAvailable(a, caseWeight: 1));
 
     /// <summary>Runs <see cref="AssignWaitingAsync"/> for every queue the user works (after their presence or load changed).</summary>
     public async Task AssignForAgentAsync(Guid userId, CancellationToken ct = default)
