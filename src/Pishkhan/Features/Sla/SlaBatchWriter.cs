@@ -271,7 +271,7 @@ public static class SlaBatchWriter
             {
                 var all = set.Append(table.Key).ToList();
                 var command = Command($"UPDATE {table.Quoted} SET {string.Join(", ", set.Select((c, i) => $"{c.Quoted} = @p{i}"))} WHERE {table.Key.Quoted} = @p{set.Count}{where}");
-                await RunEachAsync(command, rows, all, table.Quoted, ct);
+                Expect(rows.Count, await UntrackedRows.ExecuteEachAsync(command, rows, all, ct), table.Quoted);
                 return;
             }
 
@@ -286,7 +286,7 @@ public static class SlaBatchWriter
                     // The first row's casts give the VALUES list its column types (a NULL parameter alone has none that fits).
                     var first = values.Length == 0;
                     values.Append(first ? "(" : ", (");
-                    values.AppendJoin(", ", set.Prepend(table.Key).Select(c => first ? $"CAST({Add(command, c, c.Get(row))} AS {c.StoreType})" : Add(command, c, c.Get(row))));
+                    values.AppendJoin(", ", set.Prepend(table.Key).Select(c => first ? $"CAST({c.Parameter(command, c.Get(row))} AS {c.StoreType})" : c.Parameter(command, c.Get(row))));
                     values.Append(')');
                 }
 
@@ -307,7 +307,7 @@ public static class SlaBatchWriter
             foreach (var chunk in ids.Chunk(IdsPerStatement))
             {
                 await using var command = Create();
-                var set = string.Join(", ", properties.Select(table.Column).Select(c => $"{c.Quoted} = {Add(command, c, c.Get(values))}"));
+                var set = string.Join(", ", properties.Select(table.Column).Select(c => $"{c.Quoted} = {c.Parameter(command, c.Get(values))}"));
                 command.CommandText = $"UPDATE {table.Quoted} SET {set} WHERE {In(command, table, chunk)}{(guard is null ? "" : $" AND {guard}")}";
                 changed += await command.ExecuteNonQueryAsync(ct);
             }
@@ -331,39 +331,7 @@ public static class SlaBatchWriter
         }
 
         private static string In(DbCommand command, MappedTable table, Guid[] ids) =>
-            $"{table.Key.Quoted} IN ({string.Join(", ", ids.Select(id => Add(command, table.Key, id)))})";
-
-        /// <summary>Runs a prepared single-row statement for each row (SQLite); when <paramref name="counted"/> names the table, every run must touch one row.</summary>
-        private static async Task RunEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, List<MappedColumn> columns, string? counted, CancellationToken ct)
-        {
-            var changed = 0;
-            foreach (var row in rows)
-            {
-                if (command.Parameters.Count == 0)
-                {
-                    foreach (var column in columns)
-                    {
-                        Add(command, column, column.Get(row!));
-                    }
-
-                    await command.PrepareAsync(ct);
-                }
-                else
-                {
-                    for (var i = 0; i < columns.Count; i++)
-                    {
-                        command.Parameters[i].Value = columns[i].ToProvider(columns[i].Get(row!));
-                    }
-                }
-
-                changed += await command.ExecuteNonQueryAsync(ct);
-            }
-
-            if (counted is not null)
-            {
-                Expect(rows.Count, changed, counted);
-            }
-        }
+            $"{table.Key.Quoted} IN ({string.Join(", ", ids.Select(id => table.Key.Parameter(command, id)))})";
 
         private static void Expect(int expected, int changed, string table)
         {
@@ -388,7 +356,5 @@ public static class SlaBatchWriter
             _prepared.Add(command);
             return command;
         }
-
-        private static string Add(DbCommand command, MappedColumn column, object? value) => column.Parameter(command, value);
     }
 }

@@ -49,22 +49,7 @@ public static class UntrackedRows
             await using var command = transaction.Connection!.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = $"INSERT INTO {table.Quoted} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-            foreach (var column in columns)
-            {
-                column.Parameter(command, column.Get(rows[0]));
-            }
-
-            await command.PrepareAsync(ct);
-            for (var r = 0; r < rows.Count; r++)
-            {
-                for (var i = 0; r > 0 && i < columns.Count; i++)
-                {
-                    command.Parameters[i].Value = columns[i].ToProvider(columns[i].Get(rows[r]));
-                }
-
-                await command.ExecuteNonQueryAsync(ct);
-            }
-
+            await ExecuteEachAsync(command, rows, columns, ct);
             return;
         }
 
@@ -83,6 +68,40 @@ public static class UntrackedRows
             command.CommandText = $"INSERT INTO {table.Quoted} ({columnList}) VALUES {values}";
             await command.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/>, a single-row statement whose parameters <c>@p0…</c> are <paramref name="columns"/>'
+    /// values in that order, once per row: prepared once (SQLite compiles it once), then only the values change. Answers
+    /// the rows it changed in all.
+    /// </summary>
+    internal static async Task<int> ExecuteEachAsync<T>(DbCommand command, IReadOnlyList<T> rows, IReadOnlyList<MappedColumn> columns, CancellationToken ct)
+        where T : class
+    {
+        var changed = 0;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (r == 0)
+            {
+                foreach (var column in columns)
+                {
+                    column.Parameter(command, column.Get(rows[0]));
+                }
+
+                await command.PrepareAsync(ct);
+            }
+            else
+            {
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    command.Parameters[i].Value = columns[i].ToProvider(columns[i].Get(rows[r]));
+                }
+            }
+
+            changed += await command.ExecuteNonQueryAsync(ct);
+        }
+
+        return changed;
     }
 
     /// <summary>
